@@ -1,0 +1,77 @@
+"""A finding: what a rule says about one place in one report. Immutable; renderers only read it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from gxlint.origin import Origin
+
+LEVELS = ("error", "warning", "info")
+LEVEL_RANK = {"info": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """A table cell named by layout keys, plus the labels a person reads (表三 / （七）总计 / 自然人)."""
+
+    table: str
+    row: str
+    col: str
+    table_name: str = ""
+    row_label: str = ""
+    col_label: str = ""
+
+    def path(self) -> str:
+        return "/".join(x for x in (self.table_name or self.table, self.row_label or self.row,
+                                    self.col_label or self.col) if x)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    level: str
+    message: str
+    path: str
+    origin: Origin = field(default_factory=Origin)
+    cell: CellRef | None = None
+    values: dict[str, Any] = field(default_factory=dict)  # for arithmetic: left, right, and the cells involved
+    cells: tuple[CellRef, ...] = ()  # every cell the finding involves (highlighted in HTML)
+    rule_name: str = ""
+    snippet: str = ""  # the matched text or the cell's raw text: the content the fingerprint hashes
+    message_en: str = ""
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_RANK.get(self.level, 0)
+
+    def fingerprint(self) -> str:
+        """A content hash that survives edits elsewhere in the file: rule, file, cell path or matched text — never
+        line numbers."""
+        anchor = self.cell.path() if self.cell else self.snippet
+        key = "\x00".join((self.code, self.path.replace("\\", "/"), anchor, self.message if not anchor else ""))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple[Any, ...]:
+        o = self.origin
+        return (self.path, o.page or 0, o.table or 0, o.row or 0, o.line or 0, o.col or 0, o.cell or 0, self.code,
+                self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "code": self.code, "level": self.level, "message": self.message, "path": self.path,
+            "origin": self.origin.as_dict(), "fingerprint": self.fingerprint(),
+        }
+        if self.rule_name:
+            d["rule"] = self.rule_name
+        if self.cell:
+            d["cell"] = {"table": self.cell.table, "row": self.cell.row, "col": self.cell.col,
+                         "path": self.cell.path()}
+        if self.cells:
+            d["cells"] = [{"table": c.table, "row": c.row, "col": c.col, "path": c.path()} for c in self.cells]
+        if self.values:
+            d["values"] = self.values
+        if self.snippet:
+            d["snippet"] = self.snippet
+        return d

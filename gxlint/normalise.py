@@ -1,0 +1,86 @@
+"""Normalisation for matching: traditional → simplified (OpenCC), full-width → half-width (NFKC), one quote style,
+and no spaces except between two ASCII words or numbers ("2020 年" → "2020年", "0 1 1" stays).
+
+`normalise` is the fast path used on every token; `normalise_with_map` gives the same text plus, for each
+normalised character, the index of the original character it came from, so findings point into the original.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+import regex
+
+try:  # the C++ binding is fast; the pure-Python port is the fallback where it will not build
+    import opencc as _opencc
+
+    _T2S = _opencc.OpenCC("t2s")
+except Exception:  # pragma: no cover - depends on the platform
+    from opencc import OpenCC as _OpenCCPy  # type: ignore[no-redef]
+
+    _T2S = _OpenCCPy("t2s")
+
+_QUOTES = str.maketrans({
+    "“": '"', "”": '"', "„": '"', "‟": '"', "「": '"', "」": '"', "『": '"', "』": '"',
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "—": "-", "–": "-", "―": "-", "‐": "-", "−": "-",
+    "\u00a0": " ", "\u3000": " ", "\u200b": "", "\ufeff": "",
+    "〇": "〇", "﹐": ",", "、": "、",
+})
+# a space survives only between two ASCII word characters or number parts
+_SPACES = regex.compile(r"(?<=[0-9A-Za-z.%+\-])[ \t\r\n\f\v]+(?=[0-9A-Za-z+\-])|([ \t\r\n\f\v]+)")
+
+
+def _spaces(text: str) -> str:
+    return _SPACES.sub(lambda m: "" if m.group(1) is not None else " ", text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _t2s(text: str) -> str:
+    return _T2S.convert(text)
+
+
+def normalise(text: str) -> str:
+    if not text:
+        return text
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    if not text.isascii():
+        converted = _T2S.convert(text)
+        if len(converted) == len(text):
+            text = converted
+        else:
+            text = "".join(_t2s(ch) for ch in text)
+    return _spaces(text)
+
+
+def normalise_label(text: str) -> str:
+    """For comparing labels: normalised, with every space removed."""
+    return regex.sub(r"\s+", "", normalise(text))
+
+
+def normalise_with_map(text: str) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        for out in unicodedata.normalize("NFKC", ch).translate(_QUOTES):
+            chars.append(out)
+            index.append(i)
+    joined = "".join(chars)
+    converted = _T2S.convert(joined) if not joined.isascii() else joined
+    if len(converted) != len(joined):
+        converted = "".join(_t2s(c) for c in chars)
+        if len(converted) != len(joined):  # a character that converts to several: keep it unconverted
+            converted = "".join(c if len(_t2s(c)) != 1 else _t2s(c) for c in chars)
+    out_chars: list[str] = []
+    out_index: list[int] = []
+    last = 0
+    for m in _SPACES.finditer(converted):
+        out_chars.append(converted[last:m.start()])
+        out_index.extend(index[last:m.start()])
+        if m.group(1) is None:
+            out_chars.append(" ")
+            out_index.append(index[m.start()])
+        last = m.end()
+    out_chars.append(converted[last:])
+    out_index.extend(index[last:])
+    return "".join(out_chars), out_index

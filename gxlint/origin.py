@@ -1,0 +1,54 @@
+"""Where a piece of text came from in the original file. Every cell and finding carries one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """A source position. Text formats use line/col (1-based, Unicode code points); docx uses
+    paragraph or table/row/cell (1-based); pdf uses page and a box (points, top-left origin)."""
+
+    line: int | None = None
+    col: int | None = None
+    end_line: int | None = None
+    end_col: int | None = None
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    paragraph: int | None = None
+    table: int | None = None
+    row: int | None = None
+    cell: int | None = None
+
+    def shifted(self, chars: int) -> Origin:
+        """The same line, `chars` code points further right (for a match inside a line)."""
+        if self.line is None or self.col is None:
+            return self
+        return Origin(self.line, self.col + chars, page=self.page, paragraph=self.paragraph,
+                      table=self.table, row=self.row, cell=self.cell, bbox=self.bbox)
+
+    def describe(self) -> str:
+        """Human wording, in Chinese, as shown to clerks ("第12行第3列", "第2页", "表格1第3行第2格")."""
+        parts: list[str] = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.table is not None:
+            parts.append(f"表格{self.table}")
+            if self.row is not None:
+                parts.append(f"第{self.row}行")
+            if self.cell is not None:
+                parts.append(f"第{self.cell}格")
+        elif self.paragraph is not None:
+            parts.append(f"第{self.paragraph}段")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+            if self.col is not None:
+                parts.append(f"第{self.col}列")
+        return "".join(parts) or "全文"
+
+    def as_dict(self) -> dict[str, object]:
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+NOWHERE = Origin()

@@ -1,0 +1,69 @@
+"""Readers: one per format, each turning bytes into a Document. Heavy readers (docx, pdf) are imported only when
+such a file is read, so a one-file pre-commit run starts fast."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+
+from gxlint.read.document import Document, ReadError
+
+MAX_BYTES = 50 * 1024 * 1024
+
+# suffix → (module, function); the function takes (path, data) and returns a Document
+READERS: dict[str, tuple[str, str]] = {
+    ".txt": ("gxlint.read.text", "read_txt"),
+    ".text": ("gxlint.read.text", "read_txt"),
+    ".md": ("gxlint.read.text", "read_md"),
+    ".markdown": ("gxlint.read.text", "read_md"),
+    ".html": ("gxlint.read.html", "read_html"),
+    ".htm": ("gxlint.read.html", "read_html"),
+    ".shtml": ("gxlint.read.html", "read_html"),
+    ".xhtml": ("gxlint.read.html", "read_html"),
+    ".docx": ("gxlint.read.docx", "read_docx"),
+    ".pdf": ("gxlint.read.pdf", "read_pdf"),
+}
+SUPPORTED = tuple(READERS)
+
+
+def sniff(data: bytes) -> str | None:
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF"):
+        return ".pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return ".docx"
+    low = head[:512].lower()
+    if low.startswith((b"<!doctype html", b"<html")) or b"<table" in low or b"<body" in low:
+        return ".html"
+    return None
+
+
+def read_bytes(path: str, data: bytes) -> Document:
+    suffix = Path(path).suffix.lower()
+    if suffix not in READERS or (suffix in (".txt", ".text") and sniff(data) in (".pdf", ".docx")):
+        sniffed = sniff(data)
+        if sniffed is None and suffix not in READERS:
+            raise ReadError(f"不支持的文件类型「{suffix or '无扩展名'}」（支持 txt、md、html、docx、pdf）")
+        suffix = sniffed or suffix
+    if not data.strip():
+        raise ReadError("文件为空", code="GX002")
+    module, func = READERS[suffix]
+    reader = getattr(importlib.import_module(module), func)
+    return reader(path, data)
+
+
+def read_path(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Document:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise ReadError(f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）")
+    try:
+        with open(p, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
+    return read_bytes(str(path), data)

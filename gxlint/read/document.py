@@ -1,0 +1,85 @@
+"""The intermediate document every reader produces: ordered text lines and tables, each with its source position.
+
+Readers know formats; they know nothing about annual reports. Recognition works on this value only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gxlint.origin import Origin
+
+
+@dataclass(frozen=True, slots=True)
+class RawCell:
+    """One table cell as the source has it (spans not yet expanded)."""
+
+    text: str
+    origin: Origin
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line (or paragraph) of running text."""
+
+    text: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: rows of source cells in source order. `grid()` expands row/col spans so every position is
+    addressable; copies made by a span point at the same RawCell."""
+
+    rows: tuple[tuple[RawCell, ...], ...]
+    origin: Origin
+
+    def grid(self) -> list[list[RawCell | None]]:
+        occupied: dict[tuple[int, int], RawCell] = {}
+        nrows = len(self.rows)
+        for r, row in enumerate(self.rows):
+            c = 0
+            for cell in row:
+                while (r, c) in occupied:
+                    c += 1
+                # spans are capped: a hostile rowspan="1000000" must not allocate a million rows
+                rs = min(max(1, cell.rowspan), nrows - r)
+                cs = min(max(1, cell.colspan), 64)
+                for dr in range(rs):
+                    for dc in range(cs):
+                        occupied[(r + dr, c + dc)] = cell
+                c += cs
+        ncols = max((k[1] for k in occupied), default=-1) + 1
+        return [[occupied.get((r, c)) for c in range(ncols)] for r in range(nrows)]
+
+
+Block = Line | Table
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a reader saw. `format` is txt/md/html/docx/pdf; `meta` holds format extras (html <title>, pdf info)."""
+
+    path: str
+    format: str
+    blocks: tuple[Block, ...]
+    meta: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+
+    def lines(self) -> list[Line]:
+        return [b for b in self.blocks if isinstance(b, Line)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+class ReadError(Exception):
+    """A file that cannot be read. `code` is the GX0 code to report (GX001 unreadable, GX002 not a report)."""
+
+    def __init__(self, message: str, code: str = "GX001") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

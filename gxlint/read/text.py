@@ -1,0 +1,80 @@
+"""Plain text and markdown: cells split on "|" or tabs, every cell keeping its line and column."""
+
+from __future__ import annotations
+
+import regex
+
+from gxlint.origin import Origin
+from gxlint.read.document import Block, Document, Line, RawCell, Table
+from gxlint.read.encoding import decode
+
+_MD_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _split_row(text: str, lineno: int) -> tuple[RawCell, ...]:
+    """Split one delimited line into cells. A leading "|" (markdown) opens the row; the text after the last "|" is a
+    cell only when it is not empty (exports end rows with " |")."""
+    sep = "|" if "|" in text else "\t"
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == sep:
+            pieces.append((start, text[start:i]))
+            start = i + 1
+    tail = text[start:]
+    if tail.strip():
+        pieces.append((start, tail))
+    if sep == "|" and text.lstrip().startswith("|") and pieces and not pieces[0][1].strip():
+        pieces = pieces[1:]
+    cells = []
+    for offset, raw in pieces:
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        cells.append(RawCell(stripped, Origin(line=lineno, col=offset + lead + 1)))
+    return tuple(cells)
+
+
+def parse_text(text: str, path: str, fmt: str, encoding: str | None = None) -> Document:
+    blocks: list[Block] = []
+    rows: list[tuple[RawCell, ...]] = []
+    table_start = 0
+
+    def flush() -> None:
+        if rows:
+            blocks.append(Table(rows=tuple(rows), origin=Origin(line=table_start, col=1)))
+            rows.clear()
+
+    for lineno, raw_line in enumerate(text.splitlines(), start=1):
+        line = raw_line.rstrip("\r\n")
+        if ("|" in line or "\t" in line.strip("\t ")) and not _is_prose_with_bar(line):
+            if _MD_RULE.match(line):
+                continue
+            if not rows:
+                table_start = lineno
+            rows.append(_split_row(line, lineno))
+            continue
+        flush()
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            blocks.append(Line(stripped, Origin(line=lineno, col=lead + 1)))
+    flush()
+    return Document(path=path, format=fmt, blocks=tuple(blocks), encoding=encoding)
+
+
+def _is_prose_with_bar(line: str) -> bool:
+    """A long sentence that happens to hold one "|" (a URL, a breadcrumb) is text, not a table row."""
+    return line.count("|") == 1 and "\t" not in line and len(line) > 80 and not line.rstrip().endswith("|")
+
+
+def read_text(path: str, data: bytes, fmt: str) -> Document:
+    text, enc = decode(data)
+    return parse_text(text, path, fmt, enc)
+
+
+def read_txt(path: str, data: bytes) -> Document:
+    return read_text(path, data, "txt")
+
+
+def read_md(path: str, data: bytes) -> Document:
+    return read_text(path, data, "md")

@@ -1,0 +1,166 @@
+"""The official layouts, loaded from gxlint/layouts/*.yaml and compiled into label patterns once per process."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+from ruamel.yaml import YAML
+
+from gxlint.normalise import normalise_label
+
+LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layouts"
+_SEP = r"[\x1f\x1e\n ]?"  # a label may be broken over cells or lines ("商业\n企业", "三、本年度办 理结果")
+
+
+def label_regex(label: str, gaps: bool = True) -> str:
+    """A pattern for a printed label: normalised, every character escaped, optional breaks between them."""
+    norm = normalise_label(label)
+    if not gaps:
+        return regex.escape(norm)
+    return _SEP.join(regex.escape(ch) for ch in norm)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    id: str
+    label: str
+    kind: str  # count | signed | amount
+    unit: str | None
+    legacy: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    id: str
+    label: str
+    prefix: str
+    pattern: regex.Pattern[str]  # the label where a cell starts (after a break, a digit or punctuation)
+    loose: regex.Pattern[str]  # anywhere: for crawler dumps where labels run into headers
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str
+    name: str
+    part: str
+    caption: str | None
+    caption_pattern: regex.Pattern[str] | None
+    columns: tuple[ColumnSpec, ...]
+    rows: tuple[RowSpec, ...]
+    groups_pattern: regex.Pattern[str] | None
+    headers_pattern: regex.Pattern[str] | None
+    single_row: bool
+    legacy_labels: tuple[str, ...]
+    note: str | None
+
+    def column(self, col_id: str) -> ColumnSpec:
+        for c in self.columns:
+            if c.id == col_id:
+                return c
+        raise KeyError(col_id)
+
+
+@dataclass(frozen=True)
+class Layout:
+    id: str
+    name: str
+    year_from: int | None
+    year_to: int | None
+    fingerprints: tuple[str, ...]
+    tables: tuple[TableSpec, ...]
+
+    def table(self, table_id: str) -> TableSpec | None:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        return None
+
+    def applies_to(self, year: int) -> bool:
+        return (self.year_from is None or year >= self.year_from) and (self.year_to is None or year <= self.year_to)
+
+
+def _prefix_regex(prefix: str) -> str:
+    """Printed numbering and its common variants: "(一)" ~ "一、" ~ "一."; "1." ~ "1、" ~ "(1)"."""
+    m = regex.fullmatch(r"\((.+)\)", prefix) or regex.fullmatch(r"(.+?)[、.]", prefix)
+    if not m:
+        return regex.escape(prefix)
+    n = regex.escape(m.group(1))
+    return rf"(?:\({n}\)|{n}[、.,])"
+
+
+def _row(spec: dict, legacy: bool = False) -> RowSpec:
+    label = spec["label"]
+    prefix = spec.get("prefix", "")
+    core = label_regex(label)
+    variants = [core] + [label_regex(v) for v in spec.get("legacy", [])]
+    body = "(?:" + "|".join(variants) + ")"
+    if prefix:
+        pre = _prefix_regex(normalise_label(prefix))
+        if spec.get("prefix_required"):
+            body = pre + _SEP + body
+        else:
+            body = "(?:" + pre + _SEP + ")?" + body
+    tail = spec.get("tail")
+    if tail:
+        body += "(?:" + _SEP + r"\(?[^\x1f\x1e\n]{0,40}?\))?"
+    strict = r"(?:(?<=^)|(?<=[\x1f\x1e\n\d\s|:.。；;,、)]))" + body
+    return RowSpec(spec["id"], label, prefix, regex.compile(strict), regex.compile(body), legacy)
+
+
+def _alternation(labels: list[str]) -> regex.Pattern[str] | None:
+    if not labels:
+        return None
+    labels = sorted(labels, key=len, reverse=True)
+    return regex.compile("(?:" + "|".join(label_regex(x) for x in labels) + ")")
+
+
+def _table(spec: dict) -> TableSpec:
+    cols = tuple(ColumnSpec(c["id"], c["label"], c.get("kind", "count"), c.get("unit"), tuple(c.get("legacy", [])))
+                 for c in spec["columns"])
+    rows = tuple(_row(r) for r in spec.get("rows", []))
+    legacy_labels = [v for r in spec.get("rows", []) for v in r.get("legacy", [])]
+    legacy_labels += [v for c in spec["columns"] for v in c.get("legacy", [])]
+    caption = spec.get("caption")
+    cap_pat = None
+    if caption:
+        cap = label_regex(caption)
+        cap_pat = regex.compile(cap.replace(r"\(", r"[(]?").replace(r"\)", r"[)]?"))
+    headers = spec.get("headers", [])
+    return TableSpec(
+        id=spec["id"], name=spec["name"], part=spec["part"], caption=caption, caption_pattern=cap_pat,
+        columns=cols, rows=rows, groups_pattern=_alternation(list(spec.get("groups", []))),
+        headers_pattern=_alternation(headers) if headers else None, single_row="single_row" in spec,
+        legacy_labels=tuple(legacy_labels), note=spec.get("note"),
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def load_layouts() -> tuple[Layout, ...]:
+    yaml = YAML(typ="safe")
+    out = []
+    for path in sorted(LAYOUT_DIR.glob("[0-9]*.yaml")):
+        data = yaml.load(path.read_text(encoding="utf-8"))
+        years = data.get("years", {})
+        out.append(Layout(
+            id=str(data["id"]), name=data["name"], year_from=years.get("from"), year_to=years.get("to"),
+            fingerprints=tuple(normalise_label(f) for f in data.get("fingerprints", [])),
+            tables=tuple(_table(t) for t in data["tables"]),
+        ))
+    return tuple(out)
+
+
+def layout(layout_id: str) -> Layout | None:
+    for lay in load_layouts():
+        if lay.id == layout_id:
+            return lay
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def load_parts() -> dict:
+    yaml = YAML(typ="safe")
+    return yaml.load((LAYOUT_DIR / "parts.yaml").read_text(encoding="utf-8"))

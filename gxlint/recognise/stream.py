@@ -1,0 +1,85 @@
+"""The document as one normalised string: every line and every table cell a token, each with its origin.
+
+Lines are followed by "\\n", table cells by "\\x1f" and the last cell of a table row by "\\x1e", so value
+segments can be split on any of them while narrative text stays readable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from gxlint.normalise import normalise
+from gxlint.origin import Origin
+from gxlint.read.document import Document, Line, Table
+
+CELL, ROW, LINE = "\x1f", "\x1e", "\n"
+SEPARATORS = CELL + ROW + LINE
+_TERMINAL = set("。；;！!？?：:")
+_NUMBERED = regex.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
+
+
+@dataclass(frozen=True)
+class Stream:
+    text: str
+    segments: tuple[tuple[int, int, Origin, str], ...]  # start, end, origin, raw text
+    line_starts: frozenset[int]  # offsets where a Line token starts (not a table cell)
+
+
+def build(doc: Document) -> Stream:
+    parts: list[str] = []
+    segments: list[tuple[int, int, Origin, str]] = []
+    line_starts: set[int] = set()
+    pos = 0
+
+    def add(raw: str, origin: Origin, sep: str, is_line: bool) -> None:
+        nonlocal pos
+        norm = normalise(raw).strip()
+        if is_line:
+            line_starts.add(pos)
+        segments.append((pos, pos + len(norm), origin, raw.strip()))
+        parts.append(norm)
+        parts.append(sep)
+        pos += len(norm) + 1
+
+    for block in doc.blocks:
+        if isinstance(block, Line):
+            add(block.text, block.origin, LINE, True)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                for i, cell in enumerate(row):
+                    add(cell.text, cell.origin, ROW if i == len(row) - 1 else CELL, False)
+    return Stream("".join(parts), tuple(segments), frozenset(line_starts))
+
+
+def flow(stream: Stream) -> tuple[str, list[int] | None]:
+    """The text with wrapped lines rejoined (PDF and markdown extractions break sentences at the page edge).
+    Returns the flowed text and a map from its offsets to `stream.text` offsets (None when nothing was joined)."""
+    text = stream.text
+    cut: list[int] = []
+    for start in stream.line_starts:
+        if start == 0:
+            continue
+        prev = start - 1  # the "\n" before this line
+        if text[prev] != LINE or prev == 0:
+            continue
+        before = text[prev - 1]
+        if before in _TERMINAL or before in SEPARATORS:
+            continue
+        if _NUMBERED.match(text, start):
+            continue
+        cut.append(prev)
+    if not cut:
+        return text, None
+    cut.sort()
+    out: list[str] = []
+    index: list[int] = []
+    last = 0
+    for c in cut:
+        out.append(text[last:c])
+        index.extend(range(last, c))
+        last = c + 1
+    out.append(text[last:])
+    index.extend(range(last, len(text)))
+    return "".join(out), index

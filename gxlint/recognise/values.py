@@ -1,0 +1,99 @@
+"""Reading one cell's text as a value: a number, blank, a placeholder, or text — and splitting fused digit runs only
+when exactly one split fits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from gxlint.report import BLANK, NUMBER, PLACEHOLDER, TEXT
+
+PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "空", "\\", "—", "——", "/ ", "×", "x", "X", "-/-", "暂无", "未", "*"})
+_NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_PLAIN = regex.compile(rf"({_NUM})")
+_WITH_UNIT = regex.compile(rf"({_NUM})(万元|亿元|千元|元|件|个|条|项|次|宗|份|人|%)")
+_WITH_NOTE = regex.compile(rf"({_NUM})(?:[(\[]([^)\]]*)[)\]]?|(其中.*|含.*))")
+_VALUE_LIKE = regex.compile(rf"(?:{_NUM})(?:万元|亿元|千元|元|件|个|条|项|次|宗|份|人|%)?(?:\(.*\))?")
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    state: str
+    value: int | float | None = None
+    unit: str | None = None
+    note: str | None = None
+
+
+def _number(text: str) -> int | float:
+    clean = text.replace(",", "")
+    if "." in clean:
+        return float(clean)
+    return int(clean)
+
+
+def parse_value(text: str) -> Parsed:
+    t = text.strip()
+    if not t:
+        return Parsed(BLANK)
+    if t in PLACEHOLDERS:
+        return Parsed(PLACEHOLDER)
+    m = _PLAIN.fullmatch(t)
+    if m:
+        return Parsed(NUMBER, _number(t))
+    m = _WITH_UNIT.fullmatch(t)
+    if m:
+        return Parsed(NUMBER, _number(m.group(1)), unit=m.group(2))
+    m = _WITH_NOTE.fullmatch(t)
+    if m:
+        return Parsed(NUMBER, _number(m.group(1)), note=(m.group(2) or m.group(3) or "").strip() or None)
+    return Parsed(TEXT)
+
+
+def is_value_like(text: str) -> bool:
+    t = text.strip()
+    return not t or t in PLACEHOLDERS or bool(_VALUE_LIKE.fullmatch(t))
+
+
+_INT_PIECE = regex.compile(r"0|[1-9]\d*")
+_DEC_PIECE = regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+
+
+def split_fused(run: str, kinds: Sequence[str], check: Callable[[list[int | float]], bool] | None,
+                limit: int = 200_000) -> list[int | float] | None:
+    """All ways to cut a digit run into len(kinds) numbers with no leading zeros (decimals only where the column is
+    an amount). Returns the split when exactly one satisfies `check` (the table's own sums), else None."""
+    n = len(kinds)
+    found: list[list[int | float]] = []
+    steps = 0
+
+    def walk(pos: int, acc: list[int | float]) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > limit or len(found) > 1:
+            return False
+        k = len(acc)
+        if k == n:
+            if pos == len(run) and (check is None or check(acc)):
+                found.append(list(acc))
+            return True
+        remaining = n - k - 1
+        piece_re = _DEC_PIECE if kinds[k] == "amount" else _INT_PIECE
+        for end in range(pos + 1, len(run) - remaining + 1):
+            piece = run[pos:end]
+            if not piece_re.fullmatch(piece):
+                if piece[0] == "0" and "." not in piece:
+                    break
+                continue
+            acc.append(_number(piece))
+            walk(end, acc)
+            acc.pop()
+            if len(found) > 1:
+                return False
+        return True
+
+    walk(0, [])
+    if steps > limit or len(found) != 1:
+        return None
+    return found[0]
