@@ -1,0 +1,58 @@
+"""What a check kind gets besides the report: the layout, and a helper that builds findings consistently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gxlint.check.rule import Rule
+from gxlint.findings import CellRef, Finding
+from gxlint.origin import Origin
+from gxlint.recognise.layouts import Layout, layout
+from gxlint.report import Cell, Report
+
+
+@dataclass
+class Context:
+    report: Report
+    english: bool = False
+    related: tuple[Report, ...] = ()  # other reports of the same agency (batch runs only)
+    others: tuple[Report, ...] = ()  # reports of other agencies (batch runs only)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def layout(self) -> Layout | None:
+        return layout(self.report.layout) if self.report.layout in ("2019", "2021") else None
+
+    def cell_ref(self, cell: Cell) -> CellRef:
+        lay = self.layout
+        spec = lay.table(cell.table) if lay else None
+        table_name = spec.name if spec else cell.table
+        col_label = cell.col
+        row_label = cell.row
+        if spec:
+            for c in spec.columns:
+                if c.id == cell.col:
+                    col_label = c.label
+            for r in spec.rows:
+                if r.id == cell.row:
+                    row_label = (r.prefix + r.label) if r.prefix else r.label
+        if cell.row.startswith("extra:"):
+            row_label = cell.row[6:]
+        return CellRef(cell.table, cell.row, cell.col, table_name, row_label, col_label)
+
+    def finding(self, rule: Rule, values: dict[str, Any], origin: Origin | None = None, cell: Cell | None = None,
+                cells: tuple[Cell, ...] = (), snippet: str = "", data: dict[str, Any] | None = None) -> Finding:
+        ref = self.cell_ref(cell) if cell is not None else None
+        refs = tuple(self.cell_ref(c) for c in cells)
+        if ref is not None:
+            values = {"table": ref.table_name, "row_label": ref.row_label, "col_label": ref.col_label,
+                      "raw": cell.raw if cell else "", **values}
+        values.setdefault("year", self.report.year)
+        return Finding(
+            code=rule.code, level=rule.level, message=rule.format(values), path=self.report.path,
+            origin=origin if origin is not None else (cell.origin if cell is not None else Origin()),
+            cell=ref, values=data or {}, cells=refs, rule_name=rule.name,
+            snippet=snippet or (cell.raw if cell is not None else ""),
+            message_en=rule.format(values, english=True) if rule.message_en else "",
+        )

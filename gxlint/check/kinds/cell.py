@@ -1,0 +1,84 @@
+"""Predicates over single cells: blank or placeholder, text, negative, not an integer, a unit typed in, unreadable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from gxlint.check.context import Context
+from gxlint.check.rule import Rule
+from gxlint.findings import Finding
+from gxlint.report import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, UNREADABLE, Cell
+
+OPTIONS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "match": {"enum": ["blank_or_placeholder", "text", "negative", "non_integer", "unit", "unreadable",
+                            "amount_unit"]},
+        "tables": {"type": "array", "items": {"type": "string"}},
+        "column_kinds": {"type": "array", "items": {"enum": ["count", "signed", "amount"]}},
+        "skip_extra_rows": {"type": "boolean"},
+        "max_per_table": {"type": "integer", "minimum": 1},
+    },
+    "required": ["match"],
+    "additionalProperties": False,
+}
+_STATE_WORDS = {BLANK: "空白", PLACEHOLDER: "占位符", TEXT: "文字", UNREADABLE: "无法可靠读取", MISSING: "缺失"}
+
+
+def compile(options: dict[str, Any]) -> dict[str, Any]:
+    return {"match": options["match"], "tables": options.get("tables"), "kinds": options.get("column_kinds"),
+            "skip_extra": options.get("skip_extra_rows", True), "max": options.get("max_per_table", 1000)}
+
+
+def _hit(match: str, cell: Cell, kind: str, unit: str | None = None) -> bool:
+    if match == "blank_or_placeholder":
+        return cell.state in (BLANK, PLACEHOLDER)
+    if match == "text":
+        return cell.state == TEXT
+    if match == "unreadable":
+        return cell.state in (UNREADABLE, MISSING)
+    if cell.state != NUMBER or cell.value is None:
+        return False
+    if match == "negative":
+        return cell.value < 0 and kind != "signed"
+    if match == "non_integer":
+        return kind != "amount" and isinstance(cell.value, float) and not float(cell.value).is_integer()
+    if match == "unit":
+        return kind != "amount" and (bool(cell.unit) or bool(cell.note and cell.note != "由粘连数字唯一拆分"))
+    if match == "amount_unit":
+        if kind != "amount" or not cell.value:
+            return False
+        if unit:  # the layout prints the unit in the header (收费金额 in 万元): another unit in the cell is wrong
+            return bool(cell.unit) and cell.unit != unit
+        return not cell.unit  # no unit in the header nor in the cell: the amount cannot be read
+    return False
+
+
+def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    lay = ctx.layout
+    if lay is None:
+        return
+    opts = rule.compiled
+    for table in ctx.report.tables.values():
+        if opts["tables"] and table.id not in opts["tables"]:
+            continue
+        spec = lay.table(table.id)
+        if spec is None:
+            continue
+        kinds = {c.id: c.kind for c in spec.columns}
+        units = {c.id: c.unit for c in spec.columns}
+        count = 0
+        for row in table.rows:
+            if row.extra and opts["skip_extra"]:
+                continue
+            for cell in row.cells:
+                kind = kinds.get(cell.col, "count")
+                if opts["kinds"] and kind not in opts["kinds"]:
+                    continue
+                if _hit(opts["match"], cell, kind, units.get(cell.col)) and count < opts["max"]:
+                    count += 1
+                    extra = cell.unit or cell.note or ""
+                    yield ctx.finding(rule, {"state": _STATE_WORDS.get(cell.state, cell.state), "value": cell.value,
+                                             "unit": extra, "why": cell.note or "",
+                                             "layout_unit": units.get(cell.col) or ""}, cell=cell)

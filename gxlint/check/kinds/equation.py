@@ -1,0 +1,121 @@
+"""Equations and inequalities over named cells, for each row or column: the arithmetic of the tables.
+
+    kind: equation
+    table: t3
+    for_each: rows            # rows | cols | none
+    rows: [r1, r2, ...]       # or "all" (every standard row found)
+    assert: "t3.$row.total = sum(t3.$row.@applicants)"
+    when: "..."               # optional precondition
+
+A cell that holds no number makes the equation unknown, not false: blank cells are GX201's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from gxlint.check.context import Context
+from gxlint.check.expr import Node, Unknown, evaluate, parse, substitute
+from gxlint.check.kinds.common import CellResolver
+from gxlint.check.rule import Rule
+from gxlint.findings import Finding
+
+_ONE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "table": {"type": "string"},
+        "for_each": {"enum": ["rows", "cols", "none"]},
+        "rows": {"oneOf": [{"const": "all"}, {"type": "array", "items": {"type": "string"}}]},
+        "cols": {"oneOf": [{"const": "all"}, {"type": "array", "items": {"type": "string"}}]},
+        "sets": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "assert": {"type": "string"},
+        "when": {"type": "string"},
+        "label": {"type": "string"},
+    },
+    "required": ["table", "assert"],
+    "additionalProperties": False,
+}
+# one equation, or several under `all:` (each with its own table, for_each and assert)
+OPTIONS: dict[str, Any] = {
+    "type": "object",
+    "properties": {**_ONE["properties"], "all": {"type": "array", "items": _ONE, "minItems": 1}},
+    "additionalProperties": False,
+    "oneOf": [{"required": ["table", "assert"]}, {"required": ["all"]}],
+}
+
+
+def compile(options: dict[str, Any]) -> list[dict[str, Any]]:
+    # parse once with placeholder variables so a malformed expression is a rule-file error at load time
+    probe = {"row": "r", "col": "c"}
+    specs = options["all"] if "all" in options else [options]
+    for spec in specs:
+        parse(substitute(spec["assert"], probe))
+        if spec.get("when"):
+            parse(substitute(spec["when"], probe))
+    return [dict(s) for s in specs]
+
+
+def _items(opts: dict[str, Any], ctx: Context, axis: str) -> list[str]:
+    table = ctx.report.tables.get(opts["table"])
+    chosen = opts.get(axis, "all")
+    if chosen != "all":
+        return list(chosen)
+    if table is None:
+        return []
+    if axis == "rows":
+        return [r.id for r in table.rows if not r.extra]
+    lay = ctx.layout
+    spec = lay.table(opts["table"]) if lay else None
+    return [c.id for c in spec.columns] if spec else []
+
+
+def _sides(node: Node) -> tuple[Node, Node] | None:
+    if node.op in ("=", "!=", "<", "<=", ">", ">="):
+        return node.args[0], node.args[1]
+    return None
+
+
+def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    for opts in rule.compiled:
+        yield from _run_one(rule, ctx, opts)
+
+
+def _run_one(rule: Rule, ctx: Context, opts: dict[str, Any]) -> Iterator[Finding]:
+    table = ctx.report.tables.get(opts["table"])
+    if table is None or not table.found:
+        return
+    mode = opts.get("for_each", "none")
+    variables: list[dict[str, str]]
+    if mode == "rows":
+        variables = [{"row": r} for r in _items(opts, ctx, "rows")]
+    elif mode == "cols":
+        variables = [{"col": c} for c in _items(opts, ctx, "cols")]
+    else:
+        variables = [{}]
+    lay = ctx.layout
+    spec = lay.table(opts["table"]) if lay else None
+    for var in variables:
+        resolver = CellResolver(ctx.report, opts.get("sets"))
+        try:
+            if opts.get("when") and not evaluate(parse(substitute(opts["when"], var)), resolver):
+                continue
+            node = parse(substitute(opts["assert"], var))
+            if evaluate(node, resolver):
+                continue
+            sides = _sides(node)
+            left = evaluate(sides[0], resolver) if sides else None
+            right = evaluate(sides[1], resolver) if sides else None
+        except Unknown:
+            continue
+        cells = tuple(dict.fromkeys(resolver.touched))
+        anchor = cells[0] if cells else None
+        values: dict[str, Any] = {"left": left, "right": right, "label": opts.get("label", "")}
+        if "row" in var:
+            row = table.row(var["row"])
+            values["row_label"] = row.label if row else var["row"]
+        if "col" in var and spec:
+            values["col_label"] = next((c.label for c in spec.columns if c.id == var["col"]), var["col"])
+        data = {"left": left, "right": right, "expression": substitute(opts["assert"], var)}
+        f = ctx.finding(rule, values, cell=anchor, cells=cells, data=data)
+        yield f

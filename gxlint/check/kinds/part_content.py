@@ -1,0 +1,45 @@
+"""A part is empty, or says only "无" where that is not allowed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import regex
+
+from gxlint.check.context import Context
+from gxlint.check.rule import Rule
+from gxlint.findings import Finding
+
+OPTIONS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "parts": {"type": "array", "items": {"enum": list("一二三四五六")}},
+        # parts allowed to say only "无" up to this report year (六 in 2019-layout reports)
+        "none_allowed": {"type": "object", "additionalProperties": {"type": "integer"}},
+    },
+    "additionalProperties": False,
+}
+_NONE = regex.compile(r"^[\s\x1f\x1e]*(?:无|暂无|没有|无其他需要报告的事项|本年度无其他需要报告的事项)[。.\s\x1f\x1e]*$")
+
+
+def compile(options: dict[str, Any]) -> dict[str, Any]:
+    return {"parts": options.get("parts", list("一二三四五六")), "none_allowed": options.get("none_allowed", {})}
+
+
+def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    r = ctx.report
+    for number in rule.compiled["parts"]:
+        part = r.part(number)
+        if part is None:
+            continue
+        body = r.text[part.body_start:part.end].strip()
+        if not body.strip("\x1f\x1e\n "):
+            yield ctx.finding(rule, {"part": number, "heading": part.heading, "problem": "内容为空"},
+                              origin=part.origin, snippet=part.heading)
+        elif _NONE.match(body):
+            limit = rule.compiled["none_allowed"].get(number)
+            if limit is not None and r.year is not None and r.year <= limit:
+                continue
+            yield ctx.finding(rule, {"part": number, "heading": part.heading, "problem": "只写了「无」"},
+                              origin=part.origin, snippet=part.heading)

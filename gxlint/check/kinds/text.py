@@ -1,0 +1,182 @@
+"""Text patterns: present (fire on each match), absent (fire when nothing matches), compare (numbers captured from
+the text checked against cells), require_all (each listed topic must be mentioned).
+
+Patterns run on normalised text (simplified script, half-width, no spaces between Chinese characters) with line
+wraps rejoined. Chinese has no word boundaries: patterns must not rely on \\b. Every match runs with a timeout, so a
+catastrophic pattern in a user's rule file is an error, not a hang.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import regex
+
+from gxlint.check.context import Context
+from gxlint.check.expr import Unknown, evaluate, parse
+from gxlint.check.kinds.common import CellResolver, scope_text
+from gxlint.check.rule import Rule
+from gxlint.findings import Finding
+
+TIMEOUT = 1.0  # seconds per pattern per report
+
+OPTIONS: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "mode": {"enum": ["present", "absent", "compare", "require_all"]},
+        "scope": {"type": "string", "pattern": "^(title|all|body|intro|part:[一二三四五六])$"},
+        "patterns": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "names": {"type": "array", "items": {"type": "string"}},
+        "assert": {"type": "string"},
+        "when": {"type": "string"},
+        "unless": {"type": "array", "items": {"type": "string"}},
+        "unless_near": {"type": "array", "items": {"type": "string"}},
+        "near": {"type": "integer", "minimum": 0},
+        "max": {"type": "integer", "minimum": 1},
+        "require_scope": {"type": "boolean"},
+    },
+    "required": ["mode", "patterns"],
+    "additionalProperties": False,
+}
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def cn_number(text: str) -> int | float | None:
+    t = text.replace(",", "").strip()
+    if not t:
+        return None
+    if t in ("未", "无", "没有", "零", "未发生", "均未"):
+        return 0
+    try:
+        return float(t) if "." in t else int(t)
+    except ValueError:
+        pass
+    total, current = 0, 0
+    for ch in t:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            total += (current or 1) * unit
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def compile(options: dict[str, Any]) -> dict[str, Any]:
+    out = dict(options)
+    out["_patterns"] = [regex.compile(p) for p in options["patterns"]]
+    out["_unless"] = [regex.compile(p) for p in options.get("unless", [])]
+    out["_unless_near"] = [regex.compile(p) for p in options.get("unless_near", [])]
+    if options.get("assert"):
+        out["_assert"] = parse(options["assert"])
+    if options.get("when"):
+        out["_when"] = parse(options["when"])
+    out.setdefault("scope", "body")
+    return out
+
+
+def _flowed(ctx: Context, text: str) -> str:
+    """Rejoin lines broken at the page edge inside the searched text (cheap: drop a newline between two
+    characters that are not sentence ends)."""
+    return regex.sub(r"(?<=[^。；;！!？?：:\n\x1f\x1e])\n(?=[^\n\x1f\x1e一二三四五六七八九十(\d])", "\u2060", text)
+
+
+def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    o = rule.compiled
+    r = ctx.report
+    if o.get("_when") is not None:
+        try:
+            if not evaluate(o["_when"], CellResolver(r)):
+                return
+        except Unknown:
+            return
+    text, base = scope_text(ctx, o["scope"])
+    if o["scope"].startswith("part:") and o.get("require_scope", True) and r.part(o["scope"][5:]) is None:
+        return
+    # the joiner keeps offsets stable; patterns see it as nothing by removing it before matching
+    flowed = _flowed(ctx, text).replace("\u2060", "\u200c")
+    search_text = flowed
+    for pat in o["_unless"]:
+        if pat.search(search_text.replace("\u200c", ""), timeout=TIMEOUT):
+            return
+    joined, index = _strip_joiners(search_text)
+    mode = o["mode"]
+    limit = o.get("max", 20)
+
+    def origin_of(offset: int) -> Any:
+        if base < 0:
+            return r.title_origin
+        if index is None:
+            return r.origin_at(base + offset)
+        return r.origin_at(base + index[offset]) if offset < len(index) else r.origin_at(base)
+
+    if mode == "absent":
+        if not any(p.search(joined, timeout=TIMEOUT) for p in o["_patterns"]):
+            origin = r.part(o["scope"][5:]).origin if o["scope"].startswith("part:") else (
+                r.title_origin if o["scope"] == "title" else None)
+            yield ctx.finding(rule, {"scope": o["scope"]}, origin=origin, snippet=f"absent:{o['scope']}")
+        return
+    if mode == "require_all":
+        names = o.get("names") or o["patterns"]
+        missing = [n for n, p in zip(names, o["_patterns"], strict=False) if not p.search(joined, timeout=TIMEOUT)]
+        if missing:
+            origin = r.part(o["scope"][5:]).origin if o["scope"].startswith("part:") and r.part(o["scope"][5:]) else None
+            yield ctx.finding(rule, {"missing": "、".join(missing)}, origin=origin, snippet="missing:" + ",".join(missing))
+        return
+    count = 0
+    taken: list[tuple[int, int]] = []  # two patterns matching the same words are one finding
+    for pat in o["_patterns"]:
+        for m in pat.finditer(joined, timeout=TIMEOUT):
+            if count >= limit:
+                return
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if o["_unless_near"]:
+                near = o.get("near", 30)
+                window = joined[max(0, m.start() - near): m.end() + near]
+                if any(u.search(window, timeout=TIMEOUT) for u in o["_unless_near"]):
+                    continue
+            # a named group that matched holds its number, or 1 when it is a word ("所有申请均已办结")
+            captured = {k: (n if (n := cn_number(v)) is not None else 1)
+                        for k, v in m.groupdict().items() if v is not None}
+            values: dict[str, Any] = {"match": m.group(0), **captured}
+            cells: tuple[Any, ...] = ()
+            if mode == "compare":
+                resolver = CellResolver(r, variables=captured)
+                try:
+                    if evaluate(o["_assert"], resolver):
+                        continue
+                except Unknown:
+                    continue
+                cells = tuple(dict.fromkeys(resolver.touched))
+                for c in cells:
+                    values.setdefault("cell_" + c.row + "_" + c.col, c.value)
+                # the table's figures most rules name
+                for key, ref in (("t3_r1", ("t3", "r1", "total")), ("t3_r2", ("t3", "r2", "total")),
+                                 ("t3_r3_7", ("t3", "r3_7", "total")), ("t3_r4", ("t3", "r4", "total"))):
+                    c = r.cell(*ref)
+                    if c is not None and c.is_number:
+                        values.setdefault(key, c.value)
+            count += 1
+            taken.append((m.start(), m.end()))
+            yield ctx.finding(rule, values, origin=origin_of(m.start()), cells=cells, snippet=m.group(0),
+                              data={k: v for k, v in captured.items()})
+
+
+def _strip_joiners(text: str) -> tuple[str, list[int] | None]:
+    if "\u200c" not in text:
+        return text, None
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "\u200c":
+            continue
+        out.append(ch)
+        index.append(i)
+    index.append(len(text))
+    return "".join(out), index

@@ -1,0 +1,162 @@
+"""Loading rule files: YAML (ruamel, safe, positions kept) → validated against the rule schema and the kind's own
+options schema → Rule. A broken rule file is a RuleFileError naming file:line:col and what is wrong."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from gxlint.check.expr import ExprError
+from gxlint.check.kinds import KINDS, kind_module
+from gxlint.check.rule import Example, Rule
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "rule.schema.json"
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rule pack: top-level rules/ in a checkout, gxlint/rules once installed."""
+    import gxlint.rules as pkg
+
+    return Path(pkg.__file__).resolve().parent
+
+
+class RuleFileError(Exception):
+    def __init__(self, path: str, line: int | None, col: int | None, message: str) -> None:
+        self.path, self.line, self.col, self.message = path, line, col, message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return f"{where}: {self.message}"
+
+
+@functools.lru_cache(maxsize=1)
+def full_schema() -> dict[str, Any]:
+    """The rule schema with each kind's options schema attached (if kind == X then check must match X's OPTIONS)."""
+    base = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    base["properties"]["check"]["properties"]["kind"] = {"enum": sorted(KINDS)}
+    branches = []
+    for name in sorted(KINDS):
+        opts = dict(kind_module(name).OPTIONS)
+        props = dict(opts.get("properties", {}))
+        props["kind"] = {"const": name}
+        branch = {**opts, "properties": props}
+        branches.append({"if": {"properties": {"kind": {"const": name}}},
+                         "then": branch})
+    base["properties"]["check"]["allOf"] = branches
+    return base
+
+
+def _position(node: Any, path: Iterable[Any]) -> tuple[int | None, int | None]:
+    """Walk a ruamel tree along a jsonschema error path; return the deepest known 1-based line/col."""
+    line = col = None
+    if hasattr(node, "lc"):
+        line, col = node.lc.line + 1, node.lc.col + 1
+    for key in path:
+        if isinstance(node, CommentedMap) and key in node:
+            try:
+                ln, cl = node.lc.value(key)
+                line, col = ln + 1, cl + 1
+            except (KeyError, TypeError):
+                pass
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            try:
+                ln, cl = node.lc.item(key)
+                line, col = ln + 1, cl + 1
+            except (KeyError, TypeError, IndexError):
+                pass
+            node = node[key]
+        else:
+            break
+    return line, col
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def load_rule_file(path: Path) -> Rule:
+    yaml = YAML(typ="rt")  # round-trip loader: positions kept; it builds data only, never objects
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(str(path), None, None, f"无法读取规则文件：{exc}") from exc
+    try:
+        tree = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise RuleFileError(str(path), mark.line + 1 if mark else None, mark.column + 1 if mark else None,
+                            f"YAML 语法错误：{exc.problem}") from exc
+    if not isinstance(tree, CommentedMap):
+        raise RuleFileError(str(path), 1, 1, "规则文件应是一个映射（code、name、level、check …）")
+    data = _plain(tree)
+    validator = jsonschema.Draft7Validator(full_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.absolute_path)))
+    if errors:
+        err = _best(errors)
+        line, col = _position(tree, err.absolute_path)
+        where = "/".join(str(p) for p in err.absolute_path) or "(顶层)"
+        raise RuleFileError(str(path), line, col, f"{where}: {err.message}")
+    check = dict(data["check"])
+    kind = check.pop("kind")
+    try:
+        compiled = kind_module(kind).compile(check)
+    except (ExprError, ValueError, KeyError) as exc:
+        line, col = _position(tree, ["check"])
+        raise RuleFileError(str(path), line, col, f"check: {exc}") from exc
+    except Exception as exc:  # a bad regex, for instance
+        line, col = _position(tree, ["check"])
+        raise RuleFileError(str(path), line, col, f"check: {type(exc).__name__}: {exc}") from exc
+    examples = []
+    for i, ex in enumerate(data.get("examples", [])):
+        line, _ = _position(tree, ["examples", i])
+        examples.append(Example(ex.get("name", f"example {i + 1}"), bool(ex["fire"]), ex, line))
+    if not any(e.fire for e in examples):
+        line, col = _position(tree, ["examples"])
+        raise RuleFileError(str(path), line, col, "examples: 规则必须至少有一个应当报告（fire: true）的示例")
+    return Rule(
+        code=data["code"], name=data["name"], level=data["level"], kind=kind, options=check,
+        message=data["message"], summary=data["summary"], description=data.get("description", ""),
+        rationale=data.get("rationale", ""), references=tuple(data.get("references", [])),
+        tags=tuple(data.get("tags", [])), message_en=data.get("message_en", ""), applies=data.get("applies", {}),
+        examples=tuple(examples), source=str(path), enabled=data.get("enabled", True), compiled=compiled,
+    )
+
+
+def _best(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
+    """The most useful error: prefer the deepest, and inside if/then branches the concrete one."""
+    best = jsonschema.exceptions.best_match(errors)
+    return best or errors[0]
+
+
+def load_rules(dirs: Iterable[Path]) -> list[Rule]:
+    rules: dict[str, Rule] = {}
+    for d in dirs:
+        d = Path(d)
+        files = sorted(d.rglob("*.yaml")) + sorted(d.rglob("*.yml")) if d.is_dir() else [d]
+        for f in files:
+            rule = load_rule_file(f)
+            rules[rule.code] = rule  # a user pack may replace a built-in rule of the same code
+    return sorted(rules.values(), key=lambda r: r.code)
+
+
+@functools.lru_cache(maxsize=8)
+def builtin_rules() -> tuple[Rule, ...]:
+    return tuple(load_rules([builtin_rules_dir()]))
