@@ -42,47 +42,35 @@ def check(
     lang: Annotated[str | None, typer.Option(help="消息语言 zh|en")] = None,
 ) -> None:
     """检查报告，报告所有问题。"""
-    from gxlint.api import lint_path, ruleset
     from gxlint.check.engine import RuleRuntimeError
     from gxlint.check.loader import RuleFileError
-    from gxlint.config import ConfigError, config_for
+    from gxlint.config import ConfigError
     from gxlint.findings import LEVEL_RANK
     from gxlint.render import FORMATS, render
+    from gxlint.run import CheckOptions, UsageError, run_check
 
     if format not in FORMATS and template is None:
         _fail(f"未知的输出格式「{format}」，可选：{', '.join(FORMATS)}")
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            from gxlint.read import SUPPORTED
-
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
-        elif p.exists():
-            files.append(p)
-        else:
-            _fail(f"找不到文件：{p}")
-    results = []
-    fail_level = "error"
+    if fail_on is not None and fail_on not in ("error", "warning", "info", "never"):
+        _fail("--fail-on 应为 error、warning、info 或 never")
+    opts = CheckOptions(paths=tuple(str(p) for p in paths), config=str(config) if config else None,
+                        select=_codes(select), ignore=_codes(ignore), extend_select=_codes(extend_select) or (),
+                        fail_on=fail_on, lang=lang)
     try:
-        for f in files:
-            cfg = config_for(str(f), str(config) if config else None).with_cli(
-                select=_codes(select), ignore=_codes(ignore), fail_on=fail_on, lang=lang)
-            if extend_select:
-                cfg = cfg.with_cli(extend_select=cfg.extend_select + (_codes(extend_select) or ()))
-            fail_level = cfg.fail_on
-            results.append(lint_path(str(f), cfg, ruleset(cfg)))
-    except (ConfigError, RuleFileError, RuleRuntimeError) as exc:
+        run = run_check(opts)
+    except (ConfigError, RuleFileError, RuleRuntimeError, UsageError) as exc:
         _fail(str(exc))
-    context = {"results": results, "version": __version__}
+    context = {"results": run.results, "rules": run.rules, "version": __version__}
     text = render(FORMATS.get(format, ""), context, str(template) if template else None)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    findings = [f for r in results for f in r.findings]
+    findings = run.findings
     counts = {lvl: sum(1 for f in findings if f.level == lvl) for lvl in ("error", "warning", "info")}
-    typer.echo(f"检查了 {len(results)} 个文件：{counts['error']} 个错误，{counts['warning']} 个警告，"
+    typer.echo(f"检查了 {len(run.results)} 个文件：{counts['error']} 个错误，{counts['warning']} 个警告，"
                f"{counts['info']} 个提示", err=True)
+    fail_level = run.config.fail_on
     if fail_level == "never":
         raise typer.Exit(EXIT_OK)
     threshold = LEVEL_RANK[fail_level]
