@@ -13,6 +13,8 @@ from gxlint.recognise.stream import build, flow
 from gxlint.recognise.tables import TableReader
 from gxlint.report import Part, Report, StdTable, YearMention
 
+PART_ORDER = "一二三四五六"
+
 
 def _layout_scores(flat: str) -> dict[str, int]:
     scores = {lay.id: sum(1 for f in lay.fingerprints if f in flat) for lay in load_layouts()}
@@ -33,6 +35,18 @@ def _choose_layout(scores: dict[str, int], year: int | None) -> str | None:
     if year is not None:
         return "2021" if year >= 2021 else "2019"
     return "2021"
+
+
+def _part_window(number: str, parts: list[Part], by_number: dict[str, Part], length: int) -> tuple[int, int]:
+    """Where a part's tables are searched: its body, or — when its heading was not found — the stretch between the
+    neighbouring parts that were."""
+    part = by_number.get(number)
+    if part is not None:
+        return part.body_start, part.end
+    rank = PART_ORDER.index(number)
+    prev = [p for p in parts if PART_ORDER.index(p.number) < rank]
+    nxt = [p for p in parts if PART_ORDER.index(p.number) > rank]
+    return (prev[-1].body_start if prev else 0), (nxt[0].start if nxt else length)
 
 
 def recognise(doc: Document) -> Report:
@@ -114,27 +128,21 @@ def recognise(doc: Document) -> Report:
     tables: dict[str, StdTable] = {}
     lay = get_layout(layout_id) if layout_id in ("2019", "2021") else None
     if lay is not None:
+        table_reader = TableReader(stream, lay)
         by_number = {p.number: p for p in parts}
         # each sub-table of part 二 ends where the next caption starts
         captions = sorted(m.start() for spec in lay.tables if spec.caption_pattern is not None
                           for m in spec.caption_pattern.finditer(text))
         for spec in lay.tables:
-            part = by_number.get(spec.part)
-            if part is not None:
-                start, end = part.body_start, part.end
-            else:
-                # no heading: search between the neighbouring parts that were found
-                prev = [p for p in parts if p.number < spec.part]
-                nxt = [p for p in parts if p.number > spec.part]
-                start = prev[-1].body_start if prev else 0
-                end = nxt[0].start if nxt else len(text)
+            start, end = _part_window(spec.part, parts, by_number, len(text))
+            scope = (start, end)
             if spec.caption_pattern is not None:
                 own = spec.caption_pattern.search(text, start, end)
                 if own:
                     later = [c for c in captions if c > own.start()]
                     if later and later[0] < end:
                         end = later[0]
-            tables[spec.id] = reader.read(spec, start, end)
+            tables[spec.id] = table_reader.read(spec, start, end, scope)
 
     return Report(
         path=doc.path, format=doc.format, layout=layout_id, layout_scores=scores,

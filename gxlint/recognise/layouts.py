@@ -13,6 +13,9 @@ from gxlint.normalise import normalise_label
 
 LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layouts"
 _SEP = r"[\x1f\x1e\n ]?"  # a label may be broken over cells or lines ("商业\n企业", "三、本年度办 理结果")
+# punctuation inside a label is printed loosely ("不补正、行政机关" ~ "不补正,行政机关" ~ "不补正行政机关")
+_PUNCT_CHARS = "、,;:"
+_PUNCT = r"[、,;:]?"
 
 
 def label_regex(label: str, gaps: bool = True) -> str:
@@ -20,7 +23,7 @@ def label_regex(label: str, gaps: bool = True) -> str:
     norm = normalise_label(label)
     if not gaps:
         return regex.escape(norm)
-    return _SEP.join(regex.escape(ch) for ch in norm)
+    return _SEP.join(_PUNCT if ch in _PUNCT_CHARS else regex.escape(ch) for ch in norm)
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,9 @@ class TableSpec:
     single_row: bool
     legacy_labels: tuple[str, ...]
     note: str | None
+    # single-row tables printed as groups of columns (表四: 行政复议 / 未经复议直接起诉 / 复议后起诉): each group's
+    # id and the wordings that name it, in column order
+    column_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def column(self, col_id: str) -> ColumnSpec:
         for c in self.columns:
@@ -135,10 +141,11 @@ def _table(spec: dict) -> TableSpec:
         columns=cols, rows=rows, groups_pattern=_alternation(list(spec.get("groups", []))),
         headers_pattern=_alternation(headers) if headers else None, single_row="single_row" in spec,
         legacy_labels=tuple(legacy_labels), note=spec.get("note"),
+        column_groups=tuple((g["id"], tuple(g["labels"])) for g in spec.get("column_groups", [])),
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_layouts() -> tuple[Layout, ...]:
     yaml = YAML(typ="safe")
     out = []
@@ -160,7 +167,7 @@ def layout(layout_id: str) -> Layout | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_parts() -> dict:
     yaml = YAML(typ="safe")
     return yaml.load((LAYOUT_DIR / "parts.yaml").read_text(encoding="utf-8"))

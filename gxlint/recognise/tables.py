@@ -3,23 +3,74 @@
 Labels anchor everything: each row's label is searched in layout order, and the text between one row label and
 the next is that row's value segment. This reads pipes, tabs, one-cell-per-line, HTML and Word tables alike, and
 fused digit runs are split only when exactly one split fits the table's own sums.
+
+When that reading runs into trouble (a row label not found, a segment with too few or too many values) and the
+source has real table rows, the table's value rows are aligned with the layout's rows instead: the rows that carry
+their own label pin the alignment, and an unlabelled value row is placed only where exactly one placement is
+possible (PDF extractions often lose a row's label or print it lines away from its numbers).
+
+A value is never moved into a column it cannot be shown to belong to: a row with fewer or more values than the
+layout has columns is UNREADABLE, not read left to right.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import regex
 
+from gxlint.normalise import normalise_label
 from gxlint.origin import Origin
-from gxlint.recognise.layouts import TableSpec
+from gxlint.recognise.layouts import Layout, TableSpec
 from gxlint.recognise.stream import Stream
-from gxlint.recognise.values import is_value_like, parse_value, split_fused
+from gxlint.recognise.values import is_value_like, parse_value, split_fused_spans
 from gxlint.report import MISSING, NUMBER, UNREADABLE, Cell, StdTable, TableRow
 
 _SPLIT = regex.compile(r"[\x1f\x1e\n]")
-_DIGIT_RUN = regex.compile(r"\d[\d.]*")
+_FUSED = regex.compile(r"\d[\d.]*")
+_UNIT_TAIL = regex.compile(r"(\d)(万元|亿元|千元|元)$")
+# a page number printed inside a table by a PDF extraction ("— 5 —", "- 3 -")
+_NOISE = regex.compile(r"-\s?\d{1,3}\s?-|第\d{1,3}页(?:共\d{1,3}页)?")
+# printed numbering alone ("三、", "(一)", "1.") is not a row label
+_NUMBERING = regex.compile(r"(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十\d]+\)|\d+[.、,]?)+")
+_LEAD_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十\d]+\)|\d+[.、,])+")
+_PUNCT = regex.compile(r"[、,;:。\s\"'()]")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One cell's worth of text in a value segment: its offset in the stream text, its text, and the token (cell or
+    line) it came from — several pieces share a token when values are printed space-separated in one cell."""
+
+    off: int
+    text: str
+    tok: int
+
+
+@dataclass(frozen=True)
+class _ValueRow:
+    """A table row holding exactly one row of values, with whatever label cells precede them."""
+
+    label: str
+    label_off: int
+    values: tuple[Piece, ...]
+    rows: frozenset[int] | None  # the layout rows its label allows (None: unlabelled, any row)
+    extra: bool  # its label names no layout row: it may be a filer's added row
+
+
+@dataclass
+class _RowRead:
+    """The label-driven reading of one row."""
+
+    row_id: str
+    start: int
+    end: int
+    label: str
+    cells: tuple[Cell, ...]
+    clean: bool  # exactly one row of values followed the label
+    used: frozenset[int]  # offsets of the value pieces read
 
 
 class _Locator:
@@ -48,23 +99,30 @@ class _Locator:
         return self.stream.text[offset: offset + length]
 
 
-def _pieces(text: str, base: int) -> list[tuple[int, str]]:
-    """Split a value segment into cells (offset, text): on cell/line breaks, then on spaces inside a cell
-    ("0 1 1 0 2" as one cell)."""
-    out: list[tuple[int, str]] = []
+def _pieces(text: str, base: int, tok0: int = 0) -> list[Piece]:
+    """Split a value segment into cells: on cell/line breaks, then on spaces inside a cell ("0 1 1 0 2" as one
+    cell). Page numbers are dropped."""
+    out: list[Piece] = []
     pos = 0
-    for m in _SPLIT.finditer(text + "\x1f"):
+    tok = tok0
+    # a segment ending with a break has no cell after it
+    tail = "" if text[-1:] in ("\x1f", "\x1e", "\n") else "\x1f"
+    for m in _SPLIT.finditer(text + tail):
         chunk = text[pos:m.start()]
-        if " " in chunk.strip() and all(is_value_like(p) for p in chunk.split(" ") if p):
+        stripped = chunk.strip()
+        if stripped and _NOISE.fullmatch(stripped):
+            pass
+        elif " " in stripped and all(is_value_like(p) for p in stripped.split(" ") if p):
             sub = 0
             for part in chunk.split(" "):
                 if part:
                     idx = chunk.index(part, sub)
-                    out.append((base + pos + idx, part))
+                    out.append(Piece(base + pos + idx, part, tok))
                     sub = idx + len(part)
         else:
             lead = len(chunk) - len(chunk.lstrip())
-            out.append((base + pos + lead, chunk.strip()))
+            out.append(Piece(base + pos + lead, stripped, tok))
+        tok += 1
         pos = m.end()
     return out
 
@@ -78,63 +136,152 @@ def _sum_check(spec: TableSpec) -> Callable[[list[int | float]], bool] | None:
     return None
 
 
+def _group_check(size: int) -> Callable[[list[int | float]], bool] | None:
+    if size == 5:
+        return lambda v: sum(v[:4]) == v[4]
+    return None
+
+
+def _flat(text: str) -> str:
+    return text.replace("\x1f", "").replace("\x1e", "").replace("\n", "").replace(" ", "")
+
+
 class TableReader:
-    def __init__(self, stream: Stream) -> None:
+    def __init__(self, stream: Stream, layout: Layout | None = None) -> None:
         self.text = stream.text
         self.loc = _Locator(stream)
+        labels: list[regex.Pattern[str]] = []
+        if layout is not None:
+            labels = [r.loose for t in layout.tables for r in t.rows]
+        self._known = labels
 
     # -- cells ---------------------------------------------------------------------------------------------------
 
-    def _cells(self, spec: TableSpec, row_id: str, pieces: list[tuple[int, str]], fallback: Origin) -> tuple[Cell, ...]:
-        cols = spec.columns
-        n = len(cols)
-        cells: list[Cell] = []
-        if len(pieces) < n and len([p for p in pieces if p[1]]) == 1:
-            only = next(p for p in pieces if p[1])
-            run = _DIGIT_RUN.match(only[1])
-            if run and run.end() >= len(only[1]) - 2 and n > 1:
-                split = split_fused(run.group(0), [c.kind for c in cols], _sum_check(spec))
-                origin = self.loc.origin(only[0])
-                raw = self.loc.raw_at(only[0], len(only[1]))
-                if split is None:
-                    return tuple(Cell(spec.id, row_id, c.id, UNREADABLE, raw, origin,
-                                      note=f"数字粘连「{only[1]}」无法唯一拆分为{n}个数") for c in cols)
-                return tuple(Cell(spec.id, row_id, c.id, NUMBER, raw, origin, value=v, note="由粘连数字唯一拆分")
-                             for c, v in zip(cols, split))
-        for i, col in enumerate(cols):
-            if i < len(pieces):
-                off, txt = pieces[i]
-                parsed = parse_value(txt)
-                cells.append(Cell(spec.id, row_id, col.id, parsed.state, self.loc.raw_at(off, len(txt)) or txt,
-                                  self.loc.origin(off), value=parsed.value, unit=parsed.unit, note=parsed.note))
-            else:
-                cells.append(Cell(spec.id, row_id, col.id, MISSING, "", fallback,
-                                  note=f"该行只读到{len(pieces)}个单元格，应为{n}个"))
+    def _cell(self, spec: TableSpec, row_id: str, col_id: str, piece: Piece) -> Cell:
+        parsed = parse_value(piece.text)
+        return Cell(spec.id, row_id, col_id, parsed.state, self.loc.raw_at(piece.off, len(piece.text)) or piece.text,
+                    self.loc.origin(piece.off), value=parsed.value, unit=parsed.unit, note=parsed.note)
+
+    def _all(self, spec: TableSpec, row_id: str, state: str, raw: str, origin: Origin, note: str,
+             cols: tuple | None = None) -> tuple[Cell, ...]:
+        return tuple(Cell(spec.id, row_id, c.id, state, raw, origin, note=note) for c in (cols or spec.columns))
+
+    def _fused(self, spec: TableSpec, row_id: str, values: list[Piece], cols: tuple,
+               check: Callable[[list[int | float]], bool] | None) -> tuple[Cell, ...] | None:
+        """Digits printed without separators ("7000007", "230 000023"): split only when exactly one split fits."""
+        nonempty = [p for p in values if p.text]
+        if not nonempty or len(nonempty) != len(values) or len({p.tok for p in nonempty}) != 1 \
+                or len(nonempty) >= len(cols):
+            return None
+        groups = [p.text for p in nonempty]
+        unit = None
+        m = _UNIT_TAIL.search(groups[-1])
+        if m:
+            unit = m.group(2)
+            groups[-1] = groups[-1][: m.start(2)]
+        if not all(_FUSED.fullmatch(g) for g in groups):
+            return None
+        first = nonempty[0]
+        raw_all = self.loc.raw_at(first.off, nonempty[-1].off + len(nonempty[-1].text) - first.off)
+        spans = split_fused_spans(groups, [c.kind for c in cols], check)
+        if spans is None:
+            shown = " ".join(p.text for p in nonempty)
+            return self._all(spec, row_id, UNREADABLE, raw_all or shown, self.loc.origin(first.off),
+                             f"数字粘连「{shown}」无法唯一拆分为{len(cols)}个数", cols)
+        # map each number back to its piece and offset
+        starts: list[tuple[int, Piece]] = []
+        acc = 0
+        for p, g in zip(nonempty, groups, strict=True):
+            starts.append((acc, p))
+            acc += len(g)
+        cells = []
+        for col, (value, s, e) in zip(cols, spans, strict=True):
+            k = max(i for i, (a, _) in enumerate(starts) if a <= s)
+            a, p = starts[k]
+            off = p.off + (s - a)
+            raw = self.loc.raw_at(off, e - s) or p.text[s - a: e - a]
+            cells.append(Cell(spec.id, row_id, col.id, NUMBER, raw, self.loc.origin(off), value=value,
+                              unit=unit if col.kind == "amount" else None,
+                              note=f"由粘连数字「{' '.join(x.text for x in nonempty)}」唯一拆分"))
         return tuple(cells)
 
-    def _strip(self, spec: TableSpec, start: int, end: int) -> list[tuple[int, str]]:
-        """The value pieces of a segment: group labels removed, a label's trailing remark skipped."""
+    def _read_values(self, spec: TableSpec, row_id: str, run: list[Piece], fallback: Origin,
+                     cols: tuple | None = None,
+                     check: Callable[[list[int | float]], bool] | None = None) -> tuple[tuple[Cell, ...], bool]:
+        """Cells from the run of value pieces after a label. Returns (cells, clean)."""
+        cols = cols or spec.columns
+        n = len(cols)
+        run = list(run)
+        while len(run) > n and not run[-1].text:
+            run.pop()
+        if not any(p.text for p in run):
+            if len(run) == n:
+                return tuple(self._cell(spec, row_id, c.id, p) for c, p in zip(cols, run, strict=True)), True
+            return self._all(spec, row_id, MISSING, "", fallback, "该行没有读到数值", cols), False
+        fused = self._fused(spec, row_id, run, cols, check if check is not None else
+                            (_sum_check(spec) if cols == spec.columns else None))
+        if fused is not None:
+            return fused, True
+        if len(run) == n:
+            return tuple(self._cell(spec, row_id, c.id, p) for c, p in zip(cols, run, strict=True)), True
+        first = next(p for p in run if p.text)
+        shown = " | ".join(p.text for p in run)
+        if len(run) < n:
+            note = f"该行只读到{len(run)}个值「{shown}」，应为{n}个，无法确定各值所在的列"
+        else:
+            note = f"该行读到{len(run)}个值「{shown}」，多于{n}个，无法确定各值所在的列"
+        return self._all(spec, row_id, UNREADABLE, first.text, self.loc.origin(first.off), note, cols), False
+
+    # -- segments ------------------------------------------------------------------------------------------------
+
+    def _segment(self, spec: TableSpec, start: int, end: int) -> list[Piece]:
+        """The pieces of a row's value segment, group labels removed."""
         seg = self.text[start:end]
+        removed: list[tuple[int, int]] = []
         if spec.groups_pattern is not None:
+            removed = [(start + m.start(), start + m.end()) for m in spec.groups_pattern.finditer(seg)]
             seg = spec.groups_pattern.sub(lambda m: "\x1f" * len(m.group(0)), seg)
-        if seg[:1] in "\x1f\x1e\n":
-            # the label's own cell ends here
-            seg = " " + seg[1:]
+        at_boundary = seg[:1] in ("\x1f", "\x1e", "\n")
+        if at_boundary:
+            seg = " " + seg[1:]  # the label's own cell ends here: the first piece is already the next cell
         pieces = _pieces(seg, start)
-        if pieces and not pieces[0][1]:
-            pieces = pieces[1:]
-        # drop blank pieces that only repeat separators left by removed group labels
-        out = []
+        if not at_boundary and pieces and not pieces[0].text:
+            pieces = pieces[1:]  # the rest of the label's cell, empty
+        # a removed group label leaves no cells behind
+        return [p for p in pieces if p.text or not any(a <= p.off <= b for a, b in removed)]
+
+    @staticmethod
+    def _split_run(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+        """(the run of values after the label, the rest). Text right after the label is its remark
+        ("(区分处理的…)") or a wrapped header, and is skipped."""
         i = 0
-        while i < len(pieces) and pieces[i][1] and not is_value_like(pieces[i][1]):
-            i += 1  # a remark continuing the label ("(区分处理的…)")
-        for off, txt in pieces[i:]:
-            out.append((off, txt))
-        return out
+        while i < len(pieces) and pieces[i].text and not is_value_like(pieces[i].text):
+            i += 1
+        j = i
+        while j < len(pieces) and is_value_like(pieces[j].text):
+            j += 1
+        return pieces[i:j], pieces[j:]
 
     # -- tables --------------------------------------------------------------------------------------------------
 
-    def read(self, spec: TableSpec, start: int, end: int) -> StdTable:
+    def _hits(self, spec: TableSpec, start: int, end: int, strict_only: bool = False) -> tuple[list[tuple[int, int, str, str]], list[str]]:
+        hits: list[tuple[int, int, str, str]] = []  # start, end, row id, label text
+        cursor = start
+        missing: list[str] = []
+        for row in spec.rows:
+            m = row.pattern.search(self.text, cursor, end)
+            if not m and not strict_only:
+                m = row.loose.search(self.text, cursor, end)
+            if not m:
+                missing.append(row.id)
+                continue
+            hits.append((m.start(), m.end(), row.id, self.text[m.start():m.end()]))
+            cursor = m.end()
+        return hits, missing
+
+    def read(self, spec: TableSpec, start: int, end: int, scope: tuple[int, int] | None = None) -> StdTable:
+        """Read `spec` between `start` and `end` (its caption's window); `scope` is the wider window (the whole part)
+        searched when none of its rows stands in the narrow one (PDF extractions move tables away from captions)."""
         if spec.single_row:
             return self._read_single(spec, start, end)
         caption_found = True
@@ -144,77 +291,269 @@ class TableReader:
                 start = m.end()
             else:
                 caption_found = False
-        hits: list[tuple[int, int, str, str]] = []  # start, end, row id, label text
-        cursor = start
-        missing: list[str] = []
-        for row in spec.rows:
-            m = row.pattern.search(self.text, cursor, end) or row.loose.search(self.text, cursor, end)
-            if not m:
-                missing.append(row.id)
-                continue
-            hits.append((m.start(), m.end(), row.id, self.text[m.start():m.end()]))
-            cursor = m.end()
+        hits, missing = self._hits(spec, start, end)
+        if not hits and scope is not None and scope != (start, end):
+            start, end = scope
+            hits, missing = self._hits(spec, start, end, strict_only=True)
         if not hits:
             return StdTable(spec.id, spec.name, False, (), tuple(r.id for r in spec.rows), Origin(), caption_found)
-        rows: list[TableRow] = []
+        reads: list[_RowRead] = []
         extras: list[TableRow] = []
-        n = len(spec.columns)
         for i, (s, e, row_id, label) in enumerate(hits):
             seg_end = hits[i + 1][0] if i + 1 < len(hits) else end
-            pieces = self._strip(spec, e, seg_end)
+            pieces = self._segment(spec, e, seg_end)
+            run, rest = self._split_run(pieces)
             origin = self.loc.origin(s)
-            values = pieces[:n]
-            # stop at the first piece that is plainly text followed by more values: that is an extra row
-            for k, (_, txt) in enumerate(values):
-                if txt and not is_value_like(txt) and k > 0 and any(is_value_like(t) and t for _, t in pieces[k + 1:k + 2]):
-                    values = values[:k]
-                    break
-            rows.append(TableRow(row_id, self.loc.raw_at(s, e - s) or label, self._cells(spec, row_id, values, origin),
-                                 origin, legacy=self._is_legacy(spec, label)))
-            extras.extend(self._extra_rows(spec, pieces[len(values):]))
-        all_rows = tuple(rows) + tuple(extras)
-        return StdTable(spec.id, spec.name, True, all_rows, tuple(missing), rows[0].origin, caption_found)
+            cells, clean = self._read_values(spec, row_id, run, origin)
+            row_extras = self._extra_rows(spec, rest)
+            if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
+                clean = False  # more values follow than one row holds: they belong to some other row
+            reads.append(_RowRead(row_id, s, e, self.loc.raw_at(s, e - s) or label, cells, clean,
+                                  frozenset(p.off for p in run)))
+            extras.extend(row_extras)
+        trouble = bool(missing) or not all(r.clean for r in reads)
+        if trouble and len(spec.columns) >= 2:
+            aligned = self._align(spec, start, end, reads)
+            if aligned is not None:
+                rows, extra_rows, missing_ids = aligned
+                return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extra_rows), tuple(missing_ids),
+                                rows[0].origin if rows else Origin(), caption_found)
+        rows = [TableRow(r.row_id, r.label, r.cells, self.loc.origin(r.start), legacy=self._is_legacy(spec, r.label))
+                for r in reads]
+        return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extras), tuple(missing), rows[0].origin,
+                        caption_found)
 
     def _is_legacy(self, spec: TableSpec, label: str) -> bool:
-        from gxlint.normalise import normalise_label
-
-        flat = normalise_label(label.replace("\x1f", "").replace("\x1e", "").replace("\n", ""))
+        flat = normalise_label(_flat(label))
         for legacy in spec.legacy_labels:
             leg = normalise_label(legacy)
             if flat.endswith(leg) and not any(flat.endswith(normalise_label(r.label)) for r in spec.rows):
                 return True
         return False
 
-    def _extra_rows(self, spec: TableSpec, rest: list[tuple[int, str]]) -> list[TableRow]:
+    def _is_known_label(self, spec: TableSpec, text: str) -> bool:
+        """Text that is a row label of some table of the layout (a table printed away from its caption)."""
+        flat = _flat(text)
+        return any(p.fullmatch(flat) or p.match(flat) for p in self._known)
+
+    def _extra_rows(self, spec: TableSpec, rest: list[Piece]) -> list[TableRow]:
         """A filer's added row: a short label followed by (nearly) a full row of values."""
         out: list[TableRow] = []
         n = len(spec.columns)
         i = 0
         while i < len(rest):
-            off, txt = rest[i]
-            if txt and not is_value_like(txt) and len(txt) <= 40 and "。" not in txt:
-                vals = []
+            piece = rest[i]
+            txt = piece.text
+            if txt and not is_value_like(txt) and len(txt) <= 40 and "。" not in txt \
+                    and not self._is_known_label(spec, txt):
+                vals: list[Piece] = []
                 j = i + 1
-                while j < len(rest) and is_value_like(rest[j][1]) and len(vals) < n:
+                while j < len(rest) and is_value_like(rest[j].text) and len(vals) < n:
                     vals.append(rest[j])
                     j += 1
-                if len([v for v in vals if v[1]]) >= max(1, n - 1):
-                    origin = self.loc.origin(off)
+                if len([v for v in vals if v.text]) >= max(1, n - 1):
+                    origin = self.loc.origin(piece.off)
                     rid = f"extra:{txt}"
-                    out.append(TableRow(rid, self.loc.raw_at(off, len(txt)) or txt,
-                                        self._cells(spec, rid, vals, origin), origin, extra=True))
+                    cells, _ = self._read_values(spec, rid, vals, origin)
+                    out.append(TableRow(rid, self.loc.raw_at(piece.off, len(txt)) or txt, cells, origin, extra=True))
                     i = j
                     continue
             i += 1
         return out
 
+    # -- alignment of value rows ---------------------------------------------------------------------------------
+
+    def _label_rows(self, spec: TableSpec, label: str) -> tuple[frozenset[int] | None, bool]:
+        """Which layout rows a value row's label cells allow: (rows or None when unlabelled, may-be-extra)."""
+        flat = _flat(label)
+        if spec.groups_pattern is not None:
+            flat = spec.groups_pattern.sub("", flat)
+        if not flat or _NUMBERING.fullmatch(flat):
+            return None, False
+        full: dict[int, int] = {}
+        for k, row in enumerate(spec.rows):
+            m = row.loose.search(flat)
+            if m:
+                full[k] = m.end() - m.start()
+        if full:
+            best = max(full.values())
+            return frozenset(k for k, v in full.items() if v == best), False
+        core = _PUNCT.sub("", _LEAD_NUMBER.sub("", flat))
+        if len(core) < 3:
+            return None, False
+        found = set()
+        for k, row in enumerate(spec.rows):
+            names = [row.label] + [lab for lab in spec.legacy_labels]
+            for name in names[:1]:
+                ref = _PUNCT.sub("", normalise_label(name))
+                if core in ref or ref in core:
+                    found.add(k)
+        if found:
+            return frozenset(found), False
+        return None, True
+
+    def _value_rows(self, spec: TableSpec, start: int, end: int, n: int) -> list[_ValueRow]:
+        """Table rows in the window holding exactly n values (after their label cells)."""
+        out: list[_ValueRow] = []
+        text = self.text
+        cells: list[Piece] = []
+        pos = start
+        tok = 0
+        for m in _SPLIT.finditer(text, start, end):
+            chunk = text[pos:m.start()]
+            stripped = chunk.strip()
+            lead = len(chunk) - len(chunk.lstrip())
+            sep = m.group(0)
+            if sep == "\n":
+                cells = []
+            else:
+                if not (stripped and _NOISE.fullmatch(stripped)):
+                    cells.append(Piece(pos + lead, stripped, tok))
+                    tok += 1
+                if sep == "\x1e":
+                    vr = self._as_value_row(spec, cells, n)
+                    if vr is not None:
+                        out.append(vr)
+                    cells = []
+            pos = m.end()
+        return out
+
+    def _as_value_row(self, spec: TableSpec, cells: list[Piece], n: int) -> _ValueRow | None:
+        last_label = max((i for i, c in enumerate(cells) if c.text and not is_value_like(c.text)), default=-1)
+        label_cells = cells[:last_label + 1]
+        values = cells[last_label + 1:]
+        while len(values) > n and not values[-1].text:
+            values.pop()
+        while len(values) > n and not values[0].text:
+            values.pop(0)
+        if len(values) != n:
+            return None
+        label = "".join(c.text for c in label_cells)
+        rows, extra = self._label_rows(spec, label)
+        if not any(v.text for v in values) and rows is None:
+            return None
+        off = label_cells[0].off if label_cells else values[0].off
+        return _ValueRow(label, off, tuple(values), rows, extra)
+
+    def _align(self, spec: TableSpec, start: int, end: int,
+               reads: list[_RowRead]) -> tuple[list[TableRow], list[TableRow], list[str]] | None:
+        n = len(spec.columns)
+        vrs = self._value_rows(spec, start, end, n)
+        if not vrs:
+            return None
+        R = len(spec.rows)
+        V = len(vrs)
+
+        def allowed(i: int, k: int) -> bool:
+            rows = vrs[i].rows
+            return rows is None or k in rows
+
+        # prefix[i][k]: ways to place vrs[:i] among rows[:k]; suffix[i][k]: ways to place vrs[i:] among rows[k:]
+        prefix = [[0] * (R + 1) for _ in range(V + 1)]
+        prefix[0] = [1] * (R + 1)
+        for i in range(V):
+            run = 0
+            for k in range(R + 1):
+                # rows r < k where vr i may sit
+                prefix[i + 1][k] = run + (prefix[i][k] if vrs[i].extra else 0)
+                if k < R and allowed(i, k):
+                    run += prefix[i][k]
+        suffix = [[0] * (R + 2) for _ in range(V + 1)]
+        suffix[V] = [1] * (R + 2)
+        for i in range(V - 1, -1, -1):
+            run = 0
+            for k in range(R, -1, -1):
+                if k < R and allowed(i, k):
+                    run += suffix[i + 1][k + 1]
+                suffix[i][k] = run + (suffix[i + 1][k] if vrs[i].extra else 0)
+        total = suffix[0][0]
+        if total == 0:
+            return None
+        by_offset = {r.row_id: r for r in reads}
+        used_by_aligned: set[int] = set()
+        placed: dict[int, int] = {}
+        ambiguous: set[int] = set()
+        for k in range(R):
+            ways = [prefix[i][k] * suffix[i + 1][k + 1] if allowed(i, k) else 0 for i in range(V)]
+            if sum(ways) == 0:
+                continue
+            sure = [i for i, w in enumerate(ways) if w == total]
+            if sure:
+                placed[k] = sure[0]
+                used_by_aligned.update(p.off for p in vrs[sure[0]].values)
+            else:
+                ambiguous.add(k)
+        if not placed:
+            return None
+        rows: list[TableRow] = []
+        missing: list[str] = []
+        for k, spec_row in enumerate(spec.rows):
+            if k in placed:
+                vr = vrs[placed[k]]
+                origin = self.loc.origin(vr.label_off)
+                cells, _ = self._read_values(spec, spec_row.id, list(vr.values), origin)
+                label = self.loc.raw_at(vr.label_off, len(vr.label)) if vr.label else ""
+                rows.append(TableRow(spec_row.id, label or vr.label, cells, origin,
+                                     legacy=self._is_legacy(spec, vr.label)))
+                continue
+            read = by_offset.get(spec_row.id)
+            if read is not None and read.clean and not (read.used & used_by_aligned):
+                rows.append(TableRow(read.row_id, read.label, read.cells, self.loc.origin(read.start),
+                                     legacy=self._is_legacy(spec, read.label)))
+                continue
+            if k in ambiguous:
+                origin = self.loc.origin(read.start) if read is not None else Origin()
+                rows.append(TableRow(spec_row.id, read.label if read else "",
+                                     self._all(spec, spec_row.id, UNREADABLE, "", origin,
+                                               "无法确定哪一行数值属于该行（标签与数值在提取中错位）"), origin))
+                continue
+            if read is not None:
+                # the label is there but no row of values can belong to it
+                origin = self.loc.origin(read.start)
+                rows.append(TableRow(spec_row.id, read.label,
+                                     self._all(spec, spec_row.id, MISSING, "", origin, "该行没有读到数值"), origin))
+                continue
+            missing.append(spec_row.id)
+        extra_rows: list[TableRow] = []
+        placed_vrs = set(placed.values())
+        for i, vr in enumerate(vrs):
+            if i in placed_vrs or not vr.extra:
+                continue
+            ways_placed = sum(prefix[i][k] * suffix[i + 1][k + 1] for k in range(R) if allowed(i, k))
+            if ways_placed == 0:
+                origin = self.loc.origin(vr.label_off)
+                rid = f"extra:{vr.label}"
+                cells, _ = self._read_values(spec, rid, list(vr.values), origin)
+                extra_rows.append(TableRow(rid, vr.label, cells, origin, extra=True))
+        return rows, extra_rows, missing
+
+    # -- 表四 ----------------------------------------------------------------------------------------------------
+
     def _read_single(self, spec: TableSpec, start: int, end: int) -> StdTable:
-        """表四: one data row under a block of header labels."""
+        """表四: one data row under a block of header labels — as one table row of 15 cells, as 15 values after the
+        headers (cells, lines, space-separated or fused), or as three small tables of five, one per group."""
+        n = len(spec.columns)
+        for vr in self._value_rows(spec, start, end, n):
+            if any(p.text for p in vr.values):
+                origin = self.loc.origin(vr.values[0].off)
+                cells, _ = self._read_values(spec, "data", list(vr.values), origin)
+                return StdTable(spec.id, spec.name, True, (TableRow("data", "", cells, origin),), (), origin)
+        sequential = self._read_after_headers(spec, start, end)
+        if sequential is not None and all(c.state != MISSING for c in sequential.rows[0].cells):
+            return sequential
+        grouped = self._read_groups(spec, start, end)
+        if grouped is not None:
+            return grouped
+        if sequential is not None:
+            return sequential
+        return StdTable(spec.id, spec.name, False, (), ("data",), Origin())
+
+    def _read_after_headers(self, spec: TableSpec, start: int, end: int) -> StdTable | None:
         assert spec.headers_pattern is not None
         block = regex.compile(r"(?:" + spec.headers_pattern.pattern + r"[\x1f\x1e\n ]*){4,}")
         m = block.search(self.text, start, end)
         if not m:
-            return StdTable(spec.id, spec.name, False, (), ("data",), Origin())
+            return None
         # several header blocks may follow each other (two header rows): take the values after the last one
         pos = m.end()
         while True:
@@ -224,16 +563,67 @@ class TableReader:
             pos = m2.end()
         pieces = _pieces(self.text[pos:end], pos)
         n = len(spec.columns)
-        values: list[tuple[int, str]] = []
-        for off, txt in pieces:
-            if len(values) >= n:
+        values: list[Piece] = []
+        for p in pieces:
+            if p.text and not is_value_like(p.text):
                 break
-            if txt and not is_value_like(txt):
-                break
-            values.append((off, txt))
-        while values and not values[-1][1] and len(values) > n:
+            values.append(p)
+        while values and not values[-1].text and len(values) > n:
             values.pop()
-        origin = self.loc.origin(values[0][0] if values else pos)
-        # trailing empty cells at the end of the block are the table's border, not blank values, when fewer than n
-        row = TableRow("data", "", self._cells(spec, "data", values, origin), origin)
-        return StdTable(spec.id, spec.name, True, (row,), (), origin)
+        if not any(p.text for p in values):
+            return None
+        origin = self.loc.origin(values[0].off)
+        if len(values) < n and len({p.tok for p in values if p.text}) > 1:
+            # values stop short of the row: read them only as far as they certainly go (a group at a time)
+            return None
+        cells, _ = self._read_values(spec, "data", values, origin)
+        return StdTable(spec.id, spec.name, True, (TableRow("data", "", cells, origin),), (), origin)
+
+    def _read_groups(self, spec: TableSpec, start: int, end: int) -> StdTable | None:
+        groups = spec.column_groups
+        if not groups or len(spec.columns) % len(groups):
+            return None
+        size = len(spec.columns) // len(groups)
+        names = sorted(((label, gid) for gid, labels in groups for label in labels), key=lambda x: -len(x[0]))
+        pattern = regex.compile("|".join(regex.escape(normalise_label(label)) for label, _ in names))
+        gid_of = {normalise_label(label): gid for label, gid in names}
+        pieces = _pieces(self.text[start:end], start)
+        runs: list[tuple[int, list[Piece]]] = []  # (index of first piece, run)
+        i = 0
+        while i < len(pieces):
+            if pieces[i].text and is_value_like(pieces[i].text):
+                j = i
+                while j < len(pieces) and is_value_like(pieces[j].text):
+                    j += 1
+                runs.append((i, pieces[i:j]))
+                i = j
+            else:
+                i += 1
+        found: dict[str, list[Piece]] = {}
+        prev_end = start
+        for _idx, run in runs:
+            run_start = run[0].off
+            mentions = list(pattern.finditer(self.text, prev_end, run_start))
+            prev_end = run[-1].off + len(run[-1].text)
+            if not mentions:
+                continue
+            gid = gid_of[mentions[-1].group(0)]
+            if gid in found:
+                return None
+            found[gid] = run
+        if len(found) < 2:
+            return None
+        cells: list[Cell] = []
+        origin = Origin()
+        for g, (gid, _labels) in enumerate(groups):
+            cols = spec.columns[g * size:(g + 1) * size]
+            run = found.get(gid)
+            if run is None:
+                cells.extend(self._all(spec, "data", MISSING, "", origin, "未找到该组数值", cols))
+                continue
+            o = self.loc.origin(run[0].off)
+            if origin == Origin():
+                origin = o
+            got, _ = self._read_values(spec, "data", run, o, cols, _group_check(size))
+            cells.extend(got)
+        return StdTable(spec.id, spec.name, True, (TableRow("data", "", tuple(cells), origin),), (), origin)

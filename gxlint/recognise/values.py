@@ -60,40 +60,61 @@ _INT_PIECE = regex.compile(r"0|[1-9]\d*")
 _DEC_PIECE = regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 
 
-def split_fused(run: str, kinds: Sequence[str], check: Callable[[list[int | float]], bool] | None,
+def split_fused(run: str | Sequence[str], kinds: Sequence[str], check: Callable[[list[int | float]], bool] | None,
                 limit: int = 200_000) -> list[int | float] | None:
     """All ways to cut a digit run into len(kinds) numbers with no leading zeros (decimals only where the column is
-    an amount). Returns the split when exactly one satisfies `check` (the table's own sums), else None."""
+    an amount). Returns the split when exactly one satisfies `check` (the table's own sums), else None.
+
+    `run` may be a sequence of runs ("230 000023" printed with a space): every boundary between them is a cut."""
+    spans = split_fused_spans(run, kinds, check, limit)
+    return None if spans is None else [v for v, _, _ in spans]
+
+
+def split_fused_spans(run: str | Sequence[str], kinds: Sequence[str],
+                      check: Callable[[list[int | float]], bool] | None,
+                      limit: int = 200_000) -> list[tuple[int | float, int, int]] | None:
+    """Like `split_fused`, but each number comes with its (start, end) in the concatenated run."""
+    groups = [run] if isinstance(run, str) else list(run)
+    text = "".join(groups)
+    cuts: set[int] = set()
+    pos = 0
+    for g in groups[:-1]:
+        pos += len(g)
+        cuts.add(pos)
     n = len(kinds)
-    found: list[list[int | float]] = []
+    found: list[list[tuple[int | float, int, int]]] = []
     steps = 0
 
-    def walk(pos: int, acc: list[int | float]) -> bool:
+    def walk(pos: int, acc: list[tuple[int | float, int, int]]) -> None:
         nonlocal steps
         steps += 1
         if steps > limit or len(found) > 1:
-            return False
+            return
         k = len(acc)
         if k == n:
-            if pos == len(run) and (check is None or check(acc)):
+            if pos == len(text) and (check is None or check([v for v, _, _ in acc])):
                 found.append(list(acc))
-            return True
+            return
         remaining = n - k - 1
         piece_re = _DEC_PIECE if kinds[k] == "amount" else _INT_PIECE
-        for end in range(pos + 1, len(run) - remaining + 1):
-            piece = run[pos:end]
+        for end in range(pos + 1, len(text) - remaining + 1):
+            piece = text[pos:end]
+            if any(pos < c < end for c in cuts):
+                break  # a printed boundary cannot sit inside a number
+            if remaining == 0 and end != len(text):
+                continue
             if not piece_re.fullmatch(piece):
                 if piece[0] == "0" and "." not in piece:
                     break
                 continue
-            acc.append(_number(piece))
+            acc.append((_number(piece), pos, end))
             walk(end, acc)
             acc.pop()
             if len(found) > 1:
-                return False
-        return True
+                return
 
-    walk(0, [])
+    if text:
+        walk(0, [])
     if steps > limit or len(found) != 1:
         return None
     return found[0]

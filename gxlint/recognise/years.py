@@ -13,7 +13,8 @@ from gxlint.report import YearMention
 
 YEAR = r"(?:19|20)\d{2}"
 _TITLE_PHRASE = regex.compile(r"(?:政府|政务)?信息公开.{0,8}报告|政务公开.{0,8}报告|年度报告|年报")
-_TITLE_PREFIX = regex.compile(r"^(?:标题|题目|文章标题|title)\s*[:：]\s*", regex.I)
+# a crawler's "标题:" field or a markdown heading marker before the title
+_TITLE_PREFIX = regex.compile(r"^(?:#+\s*|(?:标题|题目|文章标题|title)\s*[:：]\s*)", regex.I)
 _YEAR_IN_TITLE = regex.compile(rf"({YEAR})\s*年")
 _AGENCY_STRIP = regex.compile(
     rf"({YEAR})\s*年度?|(?:政府|政务)信息公开.*$|政务公开.*$|关于|的$|[《》\"'“”]|^\s*[(（].*?[)）]\s*")
