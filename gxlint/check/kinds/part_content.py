@@ -23,6 +23,19 @@ OPTIONS: dict[str, Any] = {
 _NONE = regex.compile(r"^[\s\x1f\x1e]*(?:无|暂无|没有|无其他需要报告的事项|本年度无其他需要报告的事项)[。.\s\x1f\x1e]*$")
 
 
+_DATE_LINE = regex.compile(r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})\s*$")
+_AGENCY_LINE = regex.compile(r"^[^\s。，,；;]{2,30}(?:人民政府|政府|办公室|办公厅|局|委员会|委|办|中心|街道办事处|管委会)\s*$")
+
+
+def _without_signature(body: str, agency: str | None) -> str:
+    """The part's text without the closing signature (agency name and date) that follows the last part."""
+    lines = body.split("\n")
+    while lines and (not lines[-1].strip() or _DATE_LINE.match(lines[-1]) or lines[-1].strip() == agency
+                     or _AGENCY_LINE.match(lines[-1])):
+        lines.pop()
+    return "\n".join(lines)
+
+
 def compile(options: dict[str, Any]) -> dict[str, Any]:
     return {"parts": options.get("parts", list("一二三四五六")), "none_allowed": options.get("none_allowed", {})}
 
@@ -33,7 +46,7 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
         part = r.part(number)
         if part is None:
             continue
-        body = r.text[part.body_start:part.end].strip()
+        body = _without_signature(r.text[part.body_start:part.end], r.agency).strip()
         if not body.strip("\x1f\x1e\n "):
             yield ctx.finding(rule, {"part": number, "heading": part.heading, "problem": "内容为空"},
                               origin=part.origin, snippet=part.heading)

@@ -1,0 +1,5 @@
+"""`python -m gxlint` runs the command line."""
+
+from gxlint.cli import main
+
+main()
