@@ -1,0 +1,800 @@
+"""HTML: published web pages or body-only fragments → text lines and data tables.
+
+A published report is usually a whole portal page (header, navigation, footer, scripts) around one article body;
+only that body is read, and the page's <title> and publication date go to `meta`. Every line and cell carries the
+line and column (1-based, Unicode code points, in the decoded text) of the start tag it came from; libxml2 only
+reports line numbers, so columns come from a small scan of the source's start tags (`_TagIndex`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+import unicodedata
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+import lxml.html
+from lxml import etree
+
+from gxlint.origin import Origin
+from gxlint.read.document import Block, Document, Line, RawCell, ReadError, Table
+from gxlint.read.encoding import decode
+
+MAX_ROWSPAN = 1000
+MAX_COLSPAN = 64
+# libxml2 stores line numbers in 16 bits when parsing HTML: every later line reads as 65535
+_LIBXML_LINE_CAP = 65535
+
+Element = etree._Element
+
+# never rendered, or rendered as something other than text
+_SKIP = frozenset({
+    "head", "title", "meta", "link", "script", "style", "noscript", "template", "iframe", "frame", "frameset",
+    "object", "embed", "applet", "svg", "math", "canvas", "audio", "video", "map", "select", "option", "optgroup",
+    "datalist", "button", "input", "textarea",
+})
+# page chrome in HTML5 markup; skipped only when no article body was found and the whole page is read
+_CHROME = frozenset({"header", "footer", "nav", "aside"})
+_BLOCK = frozenset({
+    "html", "body", "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "dir", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hgroup", "hr", "legend", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "caption",
+    "thead", "tbody", "tfoot", "tr", "td", "th", "ul", "listing", "xmp", "plaintext",
+})
+_SECTIONS = frozenset({"thead", "tbody", "tfoot"})
+_CELLS = frozenset({"td", "th"})
+# elements whose content the HTML tokenizer reads as raw text: a "<div>" inside them is not a tag
+_RAW_TEXT = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title"})
+
+# containers that content-management systems of Chinese government portals put the article in, most specific first
+_BODY_XPATHS = (
+    '//*[contains(concat(" ", normalize-space(@class), " "), " TRS_Editor ")]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " TRS_UEDITOR ")]',
+    '//*[@id="zoom" or @id="Zoom" or @id="UCAP-CONTENT" or @id="ucap-content"]',
+    '//*[contains(concat(" ", normalize-space(@class), " "), " article_content ")'
+    ' or contains(concat(" ", normalize-space(@class), " "), " article-content ")]',
+    "//article",
+)
+_MIN_BODY_CHARS = 100
+# a table cell holding this much running text with paragraphs in it is page layout, not data
+_LAYOUT_CELL_CHARS = 500
+_WIDEN_LEVELS = 3
+_MAIN_SHARE = 0.8
+_FURNITURE_WORDS = ("header", "footer", "nav", "menu", "sidebar", "breadcrumb", "crumb", "copyright", "toolbar")
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""", re.I)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_ASCII_SPACE = re.compile(r"[ \t\n\f]+")
+_TAG_NAME = re.compile(r"[^\s/>]+")
+_TAG_STOP = re.compile(r"""[>"']""")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_VISIBLE_DATE = re.compile(
+    r"(?:发布|发文|成文|印发|公开|更新)?(?:时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "article:published_time",
+               "dcterms.issued", "dc.date.issued", "dc.date")
+_META_TITLES = ("articletitle", "og:title", "dc.title")
+_STRIP = " \t\n\r\f\v\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
+
+
+def read_html(path: str, data: bytes) -> Document:
+    """Entry point: never lets a parser exception escape; anything unreadable becomes ReadError (GX001)."""
+    try:
+        return _read(path, data)
+    except ReadError:
+        raise
+    except RecursionError as exc:
+        raise ReadError("HTML 结构嵌套过深，无法读取") from exc
+    except MemoryError as exc:
+        raise ReadError("HTML 文件过大，读取时内存不足") from exc
+    except Exception as exc:  # a reader must report, not crash: lxml raises several unrelated exception types
+        raise ReadError(f"无法解析 HTML 文件（{type(exc).__name__}: {exc}）") from exc
+
+
+def _read(path: str, data: bytes) -> Document:
+    text, encoding = decode_html(data)
+    # one newline convention, so libxml2's line numbers, ours and an editor's agree
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    root = _parse(text)
+    index = _TagIndex(text, root)
+    meta: dict[str, str] = {}
+    title = _page_title(root)
+    if title:
+        meta["title"] = title
+    page_body = root.find("body")
+    if page_body is None:
+        page_body = root
+    body = _find_body(page_body)
+    whole_page = body is page_body
+    walker = _Walker(index, skip_chrome=whole_page)
+    if not whole_page:
+        heading = _visible_title(page_body, body, _title_references(root, title))
+        if heading is not None:
+            walker.blocks.append(Line(heading[0], index.origin(heading[1])))
+    walker.walk(body)
+    blocks = _drop_repeated_title(walker.blocks)
+    published = _meta_date(root) or _visible_date(page_body, body, blocks, whole_page)
+    if published:
+        meta["published"] = published
+    return Document(path=path, format="html", blocks=tuple(blocks), meta=meta, encoding=encoding)
+
+
+# ---------------------------------------------------------------------------------------------------- decoding
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """BOM first, then the page's own declaration (<?xml encoding>, <meta charset>, http-equiv), then guessing."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(name if name != "utf-16" else _utf16(bom)), name
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"文件以 {name} 字节序标记开头，但内容不是有效的 {name} 编码（{exc.reason}）") from exc
+    declared = _declared_charset(data)
+    if declared is not None:
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass  # pages often say utf-8 and are GBK (or the reverse): let the guesser decide
+    return decode(data)
+
+
+def _utf16(bom: bytes) -> str:
+    return "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
+
+
+def _declared_charset(data: bytes) -> str | None:
+    head = data[:4096]
+    m = _XML_DECL.match(head) or _META_CHARSET.search(head)
+    if m is None:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if name in ("gb2312", "gbk"):
+        return "gb18030"  # browsers decode both labels with GBK; GB18030 is its superset and never loses a character
+    if name in ("big5", "cp950"):
+        return "big5hkscs"
+    if name.startswith(("utf-16", "utf-32")):
+        return "utf-8"  # a declaration readable as ASCII cannot be UTF-16 (HTML standard does the same)
+    if name in ("latin-1", "iso8859-1", "cp1252", "ascii"):
+        return None  # a Western label on a Chinese report is a CMS default, not a fact about the bytes
+    return name
+
+
+# ----------------------------------------------------------------------------------------------------- parsing
+
+
+def _parse(text: str) -> Element:
+    # encoding forced to the bytes we produce, so a stale <meta charset> cannot re-decode them; no network, no
+    # huge-tree mode (libxml2 then stops at 256 levels instead of exhausting memory)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True, no_network=True, huge_tree=False,
+                                  recover=True, default_doctype=False)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except etree.ParserError as exc:
+        raise ReadError("HTML 文件没有可读的内容", code="GX002") from exc
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message:
+            raise ReadError("HTML 结构嵌套过深（超过 256 层），无法可靠读取")
+    return root
+
+
+def _tag(el: Element) -> str | None:
+    """Lower-case tag name, or None for comments, processing instructions and entities."""
+    return el.tag.lower() if isinstance(el.tag, str) else None
+
+
+def _hidden(el: Element) -> bool:
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+class _TagIndex:
+    """Line and column of every element's start tag.
+
+    libxml2 gives each element the line on which its start tag *ends* (capped at 65535), not a column. A scan of
+    the decoded text lists every start tag in order, keyed by (line of its ">", name); elements are matched to them
+    in document order, which survives multi-line start tags and minified one-line pages alike."""
+
+    def __init__(self, text: str, root: Element) -> None:
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        buckets: dict[tuple[int, str], deque[tuple[int, int]]] = {}
+        for name, start, end in _start_tags(text):
+            key = (min(self._line(end), _LIBXML_LINE_CAP), name)
+            buckets.setdefault(key, deque()).append(self._line_col(start))
+        self.positions: dict[Element, tuple[int, int | None]] = {}
+        for el in root.iter():
+            name = _tag(el)
+            if name is None or el.sourceline is None:
+                continue
+            queue = buckets.get((min(el.sourceline, _LIBXML_LINE_CAP), name))
+            if queue:
+                self.positions[el] = queue.popleft()
+            elif el.sourceline < _LIBXML_LINE_CAP:
+                self.positions[el] = (el.sourceline, None)  # an element the parser implied: no tag to point at
+
+    def _line(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = self._line(offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def origin(self, el: Element | None, **where: int) -> Origin:
+        pos = self.positions.get(el) if el is not None else None
+        if pos is None:
+            line = getattr(el, "sourceline", None)  # comments are not indexed; their line is still known
+            if line is not None and line < _LIBXML_LINE_CAP:
+                return Origin(line=line, **where)
+            return Origin(**where)
+        return Origin(line=pos[0], col=pos[1], **where)
+
+
+def _start_tags(text: str) -> Iterator[tuple[str, int, int]]:
+    """(name, offset of "<", offset of ">") for each start tag, skipping comments, declarations, end tags and
+    the content of raw-text elements, the way the HTML tokenizer does."""
+    n = len(text)
+    pos = 0
+    while True:
+        lt = text.find("<", pos)
+        if lt < 0 or lt + 1 >= n:
+            return
+        nxt = text[lt + 1]
+        if text.startswith("<!--", lt):
+            end = text.find("-->", lt + 4)
+            pos = n if end < 0 else end + 3
+            continue
+        if nxt in "!?/":
+            end = text.find(">", lt + 2)
+            pos = n if end < 0 else end + 1
+            continue
+        if not (nxt.isascii() and nxt.isalpha()):
+            pos = lt + 1
+            continue
+        m = _TAG_NAME.match(text, lt + 1)
+        assert m is not None  # nxt is a letter
+        name = m.group(0).lower()
+        end = _tag_end(text, m.end())
+        yield name, lt, end
+        pos = end + 1
+        if name in _RAW_TEXT:
+            close = re.compile(r"</" + re.escape(name) + r"[\s/>]", re.I).search(text, pos)
+            pos = n if close is None else close.start()
+
+
+def _tag_end(text: str, i: int) -> int:
+    """Offset of the ">" closing a start tag; a quote opens an attribute value only right after "="."""
+    n = len(text)
+    while True:
+        m = _TAG_STOP.search(text, i)
+        if m is None:
+            return n
+        j = m.start()
+        if m.group() == ">":
+            return j
+        k = j - 1
+        while k >= i and text[k] in " \t\n\f":
+            k -= 1
+        if k >= i and text[k] == "=":
+            close = text.find(m.group(), j + 1)
+            if close < 0:
+                return n
+            i = close + 1
+        else:
+            i = j + 1
+
+
+# ----------------------------------------------------------------------------------------------- text cleaning
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _collapse(text: str) -> str:
+    """HTML white space: runs become one space, except that a line break between two Chinese characters vanishes
+    (CSS Text 3 segment-break rule; Word exports wrap source lines in the middle of words)."""
+
+    def repl(m: re.Match[str]) -> str:
+        if "\n" in m.group(0) and 0 < m.start() and m.end() < len(text):
+            if _wide(text[m.start() - 1]) and _wide(text[m.end()]):
+                return ""
+        return " "
+
+    return _ASCII_SPACE.sub(repl, text).strip(_STRIP)
+
+
+def _join(pieces: Iterable[str]) -> str:
+    """Pieces of one cell split by <br> or paragraphs: "本年新" + "制作数量" read as one label, but two ASCII
+    numbers keep a space between them so "6" + "251000元" never fuses into one number."""
+    out = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+            out += " "
+        out += piece
+    return out
+
+
+# ------------------------------------------------------------------------------------------------- body choice
+
+
+def _visible_text(root: Element, limit: int | None = None) -> str:
+    """The rendered text of a subtree (no scripts, styles or hidden elements), without layout."""
+    out: list[str] = []
+    size = 0
+    stack: list[tuple[Element, bool]] = [(root, False)]
+    while stack:
+        el, tail_only = stack.pop()
+        if not tail_only:
+            name = _tag(el)
+            if name is not None and name not in _SKIP and not _hidden(el):
+                if el.text:
+                    out.append(el.text)
+                    size += len(el.text)
+                if el is not root:
+                    stack.append((el, True))
+                stack.extend((child, False) for child in reversed(el))
+                if limit is not None and size > limit:
+                    break
+                continue
+        if el is not root and el.tail:
+            out.append(el.tail)
+            size += len(el.tail)
+    return "".join(out)
+
+
+def _text_size(el: Element) -> int:
+    return len(_ASCII_SPACE.sub("", _visible_text(el)))
+
+
+def _find_body(page_body: Element) -> Element:
+    """The article: a known CMS container when one holds real text (widened to the data tables that sit next to
+    it), else, on a page with furniture, the smallest block holding the tables and most of the text."""
+    body = _known_container(page_body)
+    if body is not None:
+        return _widen_for_tables(body, page_body)
+    if not _has_furniture(page_body):
+        return page_body  # a fragment or a plain document: everything in it is the report
+    return _main_region(page_body)
+
+
+def _known_container(page_body: Element) -> Element | None:
+    for xpath in _BODY_XPATHS:
+        found = [el for el in page_body.xpath(xpath) if not _hidden(el)]
+        sized = [(_text_size(el), el) for el in found]
+        sized = [(size, el) for size, el in sized if size >= _MIN_BODY_CHARS or el.find(".//table") is not None]
+        if sized:
+            return max(sized, key=lambda s: s[0])[1]
+    return None
+
+
+def _has_furniture(page_body: Element) -> bool:
+    return any(_tag(el) in _CHROME or _marked_furniture(el) for el in page_body.iter() if _tag(el) is not None)
+
+
+def _marked_furniture(el: Element) -> bool:
+    """A class or id token naming page furniture ("header_link_01", "main-nav", "topnav", "footer")."""
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return any(tok.startswith(_FURNITURE_WORDS) or tok.endswith(_FURNITURE_WORDS)
+               for tok in re.split(r"[^a-z0-9]+", marks) if tok)
+
+
+def _main_region(page_body: Element) -> Element:
+    """Descend from the page body into the one child that holds at least `_MAIN_SHARE` of the readable text
+    (text outside links and furniture) and every data table; stop where no child does."""
+    credit = _text_credit(page_body)
+    tables = [t for t in page_body.iter("table") if t.find(".//table") is None and not _furniture(t)]
+    node = page_body
+    whole = credit.get(page_body, 0)
+    if whole == 0:
+        return page_body
+    while True:
+        nxt = None
+        for child in node:
+            if credit.get(child, 0) >= _MAIN_SHARE * whole and all(_inside(t, child) or t is child for t in tables):
+                nxt = child
+                break
+        if nxt is None:
+            return node
+        node = nxt
+
+
+def _text_credit(page_body: Element) -> dict[Element, int]:
+    """For every element, the length of the readable text inside it (no links, no furniture, nothing hidden)."""
+    credit: dict[Element, int] = {}
+    stack: list[Element] = [page_body]
+    while stack:
+        el = stack.pop()
+        name = _tag(el)
+        if name is None or name in _SKIP or name in _CHROME or name == "a" or _hidden(el) or _marked_furniture(el):
+            continue
+        size = len((el.text or "").strip(_STRIP)) + sum(len((c.tail or "").strip(_STRIP)) for c in el)
+        if size:
+            node: Element | None = el
+            while node is not None:
+                credit[node] = credit.get(node, 0) + size
+                if node is page_body:
+                    break
+                node = node.getparent()
+        stack.extend(el)
+    return credit
+
+
+def _widen_for_tables(body: Element, page_body: Element) -> Element:
+    """A data table outside the chosen block (a CMS putting text and tables in sibling divs) pulls the block up to
+    their common ancestor, if that is near (at most `_WIDEN_LEVELS` up) and not the page itself: tables further
+    away are page furniture (calendars, footers)."""
+    for table in page_body.iter("table"):
+        if _inside(table, body) or _inside(body, table) or _furniture(table) or len(list(_rows(table))) < 2:
+            continue
+        if table.find(".//table") is not None:
+            continue
+        common = _common_ancestor(body, table)
+        if common is None or common is page_body or _tag(common) in ("html", "body"):
+            continue
+        if _depth_below(body, common) <= _WIDEN_LEVELS:
+            body = common
+    return body
+
+
+def _furniture(el: Element) -> bool:
+    """Inside header/footer/nav/aside, or inside a block whose class or id says it is furniture."""
+    return any(_tag(node) in _CHROME or _marked_furniture(node) for node in [el, *el.iterancestors()])
+
+
+def _depth_below(el: Element, ancestor: Element) -> int:
+    depth = 0
+    for node in el.iterancestors():
+        depth += 1
+        if node is ancestor:
+            return depth
+    return depth
+
+
+def _inside(el: Element, container: Element) -> bool:
+    return any(a is container for a in el.iterancestors())
+
+
+def _common_ancestor(a: Element, b: Element) -> Element | None:
+    chain = [a, *a.iterancestors()]
+    ids = {id(x): x for x in chain}
+    for node in [b, *b.iterancestors()]:
+        if id(node) in ids:
+            return node
+    return None
+
+
+# ------------------------------------------------------------------------------------------------------ walker
+
+
+class _Walker:
+    """Turns a subtree into Line and Table blocks in document order."""
+
+    def __init__(self, index: _TagIndex, skip_chrome: bool) -> None:
+        self.index = index
+        self.skip_chrome = skip_chrome
+        self.blocks: list[Block] = []
+        self.frags: list[str] = []
+        self.line_origin: Origin | None = None
+        self.anchor: Element | None = None  # the start tag a new line would point at
+        self.table_count = 0
+        self.layout_tables: set[Element] = set()
+
+    def walk(self, root: Element) -> None:
+        self.layout_tables = _layout_tables(root)
+        self.anchor = root
+        stack: list[tuple[Element, bool]] = [(root, False)]
+        while stack:
+            el, closing = stack.pop()
+            if closing:
+                self._close(el)
+                if el is not root:
+                    self._text(el.tail)
+                continue
+            if self._visit(el, root):
+                stack.append((el, True))
+                stack.extend((child, False) for child in reversed(el))
+            elif el is not root:
+                self._text(el.tail)
+        self._flush()
+
+    def _visit(self, el: Element, root: Element) -> bool:
+        """Handles an element's start; True when its children are to be walked."""
+        name = _tag(el)
+        if name is None:
+            if el.tag is etree.Comment:
+                self._directive(el)
+            return False
+        if name in _SKIP or (self.skip_chrome and name in _CHROME and el is not root) or _hidden(el):
+            return False
+        if name == "br":
+            self._flush()
+            self.anchor = el
+            return False
+        if name == "table" and el not in self.layout_tables:
+            self._flush()
+            self._table(el)
+            self.anchor = el
+            return False
+        if name in _BLOCK:
+            self._flush()
+            self.anchor = el
+        self._text(el.text)
+        return True
+
+    def _close(self, el: Element) -> None:
+        if _tag(el) in _BLOCK:
+            self._flush()
+            self.anchor = el
+
+    def _text(self, text: str | None) -> None:
+        if not text:
+            return
+        if self.line_origin is None and text.strip(_STRIP):
+            self.line_origin = self.index.origin(self.anchor)
+        self.frags.append(text)
+
+    def _flush(self) -> None:
+        text = _collapse("".join(self.frags))
+        if text:
+            self.blocks.append(Line(text, self.line_origin or Origin()))
+        self.frags = []
+        self.line_origin = None
+
+    def _directive(self, comment: Element) -> None:
+        """`<!-- gxlint-disable GX201 -->` comments are kept as lines, exactly as the txt/md readers see them, so
+        suppression works the same in every text format; every other comment is ignored."""
+        body = (comment.text or "").strip()
+        if body.startswith("gxlint-"):
+            self._flush()
+            self.blocks.append(Line(f"<!-- {body} -->", self.index.origin(comment)))
+
+    def _table(self, table: Element) -> None:
+        caption = next((c for c in table if _tag(c) == "caption"), None)
+        if caption is not None:
+            text = _cell_text(caption)
+            if text:
+                self.blocks.append(Line(text, self.index.origin(caption)))
+        trs = list(_rows(table))
+        if not any(_cells(tr) for tr in trs):
+            return
+        self.table_count += 1
+        number = self.table_count
+        rows: list[tuple[RawCell, ...]] = []
+        for r, tr in enumerate(trs, start=1):
+            cells = []
+            for c, td in enumerate(_cells(tr), start=1):
+                rowspan = _span(td.get("rowspan"), MAX_ROWSPAN, zero=len(trs) - r + 1)
+                colspan = _span(td.get("colspan"), MAX_COLSPAN, zero=1)
+                origin = self.index.origin(td, table=number, row=r, cell=c)
+                cells.append(RawCell(_cell_text(td), origin, rowspan, colspan, header=_tag(td) == "th"))
+            rows.append(tuple(cells))
+        self.blocks.append(Table(rows=tuple(rows), origin=self.index.origin(table, table=number)))
+
+
+def _layout_tables(root: Element) -> set[Element]:
+    """Tables used for page layout: those holding another table, 1×1 frames, and those with a cell of running
+    text. They are walked like divs; only the innermost (data) tables become Table blocks."""
+    layout: set[Element] = set()
+    for table in root.iter("table"):
+        for outer in table.iterancestors("table"):
+            if outer in layout:
+                break  # its ancestors were marked when it was
+            layout.add(outer)
+    for table in root.iter("table"):
+        if table in layout:
+            continue
+        trs = list(_rows(table))
+        cells = [td for tr in trs for td in _cells(tr)]
+        if len(cells) == 1 and len(trs) == 1:
+            layout.add(table)
+        elif any(_running_text(td) for td in cells):
+            layout.add(table)
+    return layout
+
+
+def _running_text(td: Element) -> bool:
+    if _text_size(td) <= _LAYOUT_CELL_CHARS:
+        return False
+    return any(_tag(d) in _BLOCK or _tag(d) == "br" for d in td.iterdescendants())
+
+
+def _rows(table: Element) -> Iterator[Element]:
+    """The table's own rows in source order (not those of tables nested in its cells)."""
+    for child in table:
+        name = _tag(child)
+        if name == "tr":
+            yield child
+        elif name in _SECTIONS:
+            yield from (tr for tr in child if _tag(tr) == "tr")
+
+
+def _cells(tr: Element) -> list[Element]:
+    return [td for td in tr if _tag(td) in _CELLS]
+
+
+def _span(value: str | None, limit: int, zero: int) -> int:
+    """rowspan/colspan as browsers read them: leading digits, 0 meaning `zero`, clamped so a hostile value cannot
+    allocate a huge grid."""
+    if value is None:
+        return 1
+    m = re.match(r"\s*(\d{1,9})", value)
+    if m is None:
+        return 1
+    n = int(m.group(1))
+    if n == 0:
+        n = zero
+    return max(1, min(n, limit))
+
+
+def _cell_text(cell: Element) -> str:
+    """A cell's text: paragraphs and <br> inside it are joined (see `_join`); &nbsp;-only cells read as ""."""
+    pieces: list[str] = []
+    current: list[str] = []
+
+    def boundary() -> None:
+        pieces.append(_collapse("".join(current)))
+        current.clear()
+
+    stack: list[tuple[Element, bool]] = [(cell, False)]
+    while stack:
+        el, closing = stack.pop()
+        name = _tag(el)
+        if closing:
+            if name in _BLOCK:
+                boundary()
+            if el is not cell and el.tail:
+                current.append(el.tail)
+            continue
+        if name is None or name in _SKIP or _hidden(el) or name == "br":
+            if name == "br":
+                boundary()
+            if el is not cell and el.tail:
+                current.append(el.tail)
+            continue
+        if name in _BLOCK and el is not cell:
+            boundary()
+        if el.text:
+            current.append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    boundary()
+    return _join(pieces)
+
+
+# ------------------------------------------------------------------------------------------------ title, dates
+
+
+def _page_title(root: Element) -> str | None:
+    # head/title first: an inline <svg> in the body may carry its own <title>
+    el = root.find("head/title")
+    if el is None:
+        el = next((t for t in root.iter("title") if not any(_tag(a) == "svg" for a in t.iterancestors())), None)
+    if el is None:
+        return None
+    return _collapse(el.text_content()) or None
+
+
+def _meta(root: Element) -> Iterator[tuple[str, str]]:
+    for m in root.iter("meta"):
+        key = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
+        content = m.get("content")
+        if key and content:
+            yield key, content
+
+
+def _title_references(root: Element, page_title: str | None) -> list[str]:
+    """Texts the article's visible heading would equal: the CMS's ArticleTitle, or the <title> before its
+    "_column_site" suffix."""
+    refs = [_collapse(v) for k, v in _meta(root) if k in _META_TITLES]
+    if page_title:
+        refs.append(page_title)
+        refs.append(re.split(r"[_|｜]| - | — ", page_title)[0].strip())
+    return [r for r in refs if r]
+
+
+def _visible_title(page_body: Element, body: Element, refs: list[str]) -> tuple[str, Element] | None:
+    """The article heading a CMS prints above the body (div.article_title, h1): kept as the first line so the
+    title has a position in the page; found only when it equals a title the page declares."""
+    if not refs:
+        return None
+    wanted = set(refs)
+    for el in page_body.iter():
+        if el is body:
+            return None
+        name = _tag(el)
+        if name is None or name in _SKIP:
+            continue
+        cls = (el.get("class") or "").lower()
+        if name in ("h1", "h2", "h3") or "title" in cls or "tit" in cls:
+            text = _collapse(_visible_text(el, limit=400))
+            if text in wanted:
+                return text, _innermost_with_text(el, text)
+    return None
+
+
+def _innermost_with_text(el: Element, text: str) -> Element:
+    """div.article_title_group > div.article_title: point at the element that holds the heading itself."""
+    while True:
+        inner = next((c for c in el if _tag(c) is not None and _collapse(_visible_text(c, limit=400)) == text), None)
+        if inner is None:
+            return el
+        el = inner
+
+
+def _drop_repeated_title(blocks: list[Block]) -> list[Block]:
+    """If the body starts with the same heading we prepended, keep one copy (the body's)."""
+    if len(blocks) >= 2 and isinstance(blocks[0], Line) and isinstance(blocks[1], Line):
+        if blocks[0].text == blocks[1].text:
+            return blocks[1:]
+    return blocks
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if 1 <= mo <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def _meta_date(root: Element) -> str | None:
+    for wanted in _META_DATES:
+        for key, content in _meta(root):
+            if key == wanted:
+                m = _DATE.search(content)
+                if m and _iso(m):
+                    return _iso(m)
+    return None
+
+
+def _visible_date(page_body: Element, body: Element, blocks: list[Block], whole_page: bool) -> str | None:
+    """"发布时间：2025-03-10" printed in the page chrome around the article, or in the first lines of a fragment."""
+    if not whole_page:
+        before, after = _chrome_text(page_body, body)
+        for text in (before, after):
+            m = _VISIBLE_DATE.search(text)
+            if m and _iso(m):
+                return _iso(m)
+    for block in blocks[:6]:
+        if isinstance(block, Line) and block.text.startswith(("发布时间", "发布日期", "发文日期", "成文日期")):
+            m = _DATE.search(block.text)
+            if m and _iso(m):
+                return _iso(m)
+    return None
+
+
+def _chrome_text(page_body: Element, body: Element) -> tuple[str, str]:
+    """Visible page text before and after the article body."""
+    parts: tuple[list[str], list[str]] = ([], [])
+    side = 0
+    stack: list[tuple[Element, bool]] = [(page_body, False)]
+    while stack:
+        el, closing = stack.pop()
+        if closing:
+            if el.tail and el is not page_body:
+                parts[side].append(el.tail)
+            continue
+        name = _tag(el)
+        if el is body:
+            side = 1
+            if el.tail:
+                parts[side].append(el.tail)
+            continue
+        if name is None or name in _SKIP or _hidden(el):
+            if el.tail and el is not page_body:
+                parts[side].append(el.tail)
+            continue
+        if el.text:
+            parts[side].append(el.text)
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    return " ".join(parts[0]), " ".join(parts[1])
