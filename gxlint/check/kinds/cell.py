@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import regex
+
 from gxlint.check.context import Context
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
@@ -19,16 +21,20 @@ OPTIONS: dict[str, Any] = {
         "column_kinds": {"type": "array", "items": {"enum": ["count", "signed", "amount"]}},
         "skip_extra_rows": {"type": "boolean"},
         "max_per_table": {"type": "integer", "minimum": 1},
+        # row: one finding per row naming all its matching cells (for unreadable fused rows)
+        "per": {"enum": ["cell", "row"]},
     },
     "required": ["match"],
     "additionalProperties": False,
 }
+_WORDS = regex.compile(r"[^\d\s,.+\-]")
 _STATE_WORDS = {BLANK: "空白", PLACEHOLDER: "占位符", TEXT: "文字", UNREADABLE: "无法可靠读取", MISSING: "缺失"}
 
 
 def compile(options: dict[str, Any]) -> dict[str, Any]:
     return {"match": options["match"], "tables": options.get("tables"), "kinds": options.get("column_kinds"),
-            "skip_extra": options.get("skip_extra_rows", True), "max": options.get("max_per_table", 1000)}
+            "skip_extra": options.get("skip_extra_rows", True), "max": options.get("max_per_table", 1000),
+            "per": options.get("per", "cell")}
 
 
 def _hit(match: str, cell: Cell, kind: str, unit: str | None = None) -> bool:
@@ -45,7 +51,8 @@ def _hit(match: str, cell: Cell, kind: str, unit: str | None = None) -> bool:
     if match == "non_integer":
         return kind != "amount" and isinstance(cell.value, float) and not float(cell.value).is_integer()
     if match == "unit":
-        return kind != "amount" and (bool(cell.unit) or bool(cell.note and cell.note != "由粘连数字唯一拆分"))
+        # the printed text holds more than a number (a unit, a remark); cells split from fused digits do not
+        return kind != "amount" and bool(_WORDS.search(cell.raw))
     if match == "amount_unit":
         if kind != "amount" or not cell.value:
             return False
@@ -72,13 +79,19 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
         for row in table.rows:
             if row.extra and opts["skip_extra"]:
                 continue
-            for cell in row.cells:
-                kind = kinds.get(cell.col, "count")
-                if opts["kinds"] and kind not in opts["kinds"]:
-                    continue
-                if _hit(opts["match"], cell, kind, units.get(cell.col)) and count < opts["max"]:
-                    count += 1
-                    extra = cell.unit or cell.note or ""
-                    yield ctx.finding(rule, {"state": _STATE_WORDS.get(cell.state, cell.state), "value": cell.value,
-                                             "unit": extra, "why": cell.note or "",
-                                             "layout_unit": units.get(cell.col) or ""}, cell=cell)
+            hits = [c for c in row.cells if (not opts["kinds"] or kinds.get(c.col, "count") in opts["kinds"])
+                    and _hit(opts["match"], c, kinds.get(c.col, "count"), units.get(c.col))]
+            if not hits:
+                continue
+            groups = [hits] if opts["per"] == "row" else [[c] for c in hits]
+            for group in groups:
+                if count >= opts["max"]:
+                    break
+                count += 1
+                cell = group[0]
+                names = "、".join(f"「{ctx.cell_ref(c).col_label}」" for c in group)
+                yield ctx.finding(rule, {"state": _STATE_WORDS.get(cell.state, cell.state), "value": cell.value,
+                                         "unit": cell.unit or cell.note or "", "why": cell.note or "",
+                                         "count": len(group), "cols": names,
+                                         "layout_unit": units.get(cell.col) or ""},
+                                  cell=cell, cells=tuple(group) if len(group) > 1 else ())

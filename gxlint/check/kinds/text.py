@@ -19,7 +19,8 @@ from gxlint.check.kinds.common import CellResolver, scope_text
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
 
-TIMEOUT = 1.0  # seconds per pattern per report
+TIMEOUT = 1.0
+_SHOWN = {"blank": "空白", "placeholder": "占位符", "text": "文字", "unreadable": "无法读取", "missing": "缺失"}  # seconds per pattern per report
 
 OPTIONS: dict[str, Any] = {
     "type": "object",
@@ -32,6 +33,8 @@ OPTIONS: dict[str, Any] = {
         "when": {"type": "string"},
         "unless": {"type": "array", "items": {"type": "string"}},
         "unless_near": {"type": "array", "items": {"type": "string"}},
+        # skip a match whose sentence, before it, names only a part of the agency ("区政府办代表区政府受理…")
+        "unless_before": {"type": "array", "items": {"type": "string"}},
         "near": {"type": "integer", "minimum": 0},
         "max": {"type": "integer", "minimum": 1},
         "require_scope": {"type": "boolean"},
@@ -72,6 +75,7 @@ def compile(options: dict[str, Any]) -> dict[str, Any]:
     out["_patterns"] = [regex.compile(p) for p in options["patterns"]]
     out["_unless"] = [regex.compile(p) for p in options.get("unless", [])]
     out["_unless_near"] = [regex.compile(p) for p in options.get("unless_near", [])]
+    out["_unless_before"] = [regex.compile(p) for p in options.get("unless_before", [])]
     if options.get("assert"):
         out["_assert"] = parse(options["assert"])
     if options.get("when"):
@@ -142,6 +146,11 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 if any(u.search(window, timeout=TIMEOUT) for u in o["_unless_near"]):
                     continue
             # a named group that matched holds its number, or 1 when it is a word ("所有申请均已办结")
+            if o["_unless_before"]:
+                head = joined[max(0, m.start() - o.get("near", 30)): m.start()]
+                head = regex.split(r"[。；;\n]", head)[-1]
+                if any(u.search(head, timeout=TIMEOUT) for u in o["_unless_before"]):
+                    continue
             captured = {k: (n if (n := cn_number(v)) is not None else 1)
                         for k, v in m.groupdict().items() if v is not None}
             values: dict[str, Any] = {"match": m.group(0), **captured}
@@ -160,8 +169,8 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 for key, ref in (("t3_r1", ("t3", "r1", "total")), ("t3_r2", ("t3", "r2", "total")),
                                  ("t3_r3_7", ("t3", "r3_7", "total")), ("t3_r4", ("t3", "r4", "total"))):
                     c = r.cell(*ref)
-                    if c is not None and c.is_number:
-                        values.setdefault(key, c.value)
+                    if c is not None:
+                        values.setdefault(key, c.value if c.is_number else _SHOWN.get(c.state, c.state))
             count += 1
             taken.append((m.start(), m.end()))
             yield ctx.finding(rule, values, origin=origin_of(m.start()), cells=cells, snippet=m.group(0),
