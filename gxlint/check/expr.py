@@ -13,6 +13,7 @@ another rule's business).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -153,7 +154,9 @@ class _Parser:
         raise ExprError(f"表达式「{self.src}」中意外的符号：{value}")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(src: str) -> Node:
+    """Parsed once per distinct expression text (rules substitute $row/$col, so the same texts recur per report)."""
     return _Parser(src).parse()
 
 

@@ -8,6 +8,7 @@ catastrophic pattern in a user's rule file is an error, not a hang.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from typing import Any
 
@@ -84,10 +85,22 @@ def compile(options: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _flowed(ctx: Context, text: str) -> str:
-    """Rejoin lines broken at the page edge inside the searched text (cheap: drop a newline between two
-    characters that are not sentence ends)."""
-    return regex.sub(r"(?<=[^。；;！!？?：:\n\x1f\x1e])\n(?=[^\n\x1f\x1e一二三四五六七八九十(\d])", "\u2060", text)
+_JOIN = regex.compile(r"(?<=[^。；;！!？?：:\n\x1f\x1e])\n(?=[^\n\x1f\x1e一二三四五六七八九十(\d])")
+
+
+def flowed(ctx: Context, scope: str) -> tuple[str, int, list[int]]:
+    """The scope's text with lines broken at the page edge rejoined, computed once per report and scope.
+    Returns (text, offset of the scope in report.text, flowed positions where a newline was removed)."""
+    key = ("flowed", scope)
+    if key not in ctx.cache:
+        text, base = scope_text(ctx, scope)
+        cuts = [m.start() for m in _JOIN.finditer(text)]
+        if cuts:
+            joined = _JOIN.sub("", text)
+            ctx.cache[key] = (joined, base, [c - k for k, c in enumerate(cuts)])
+        else:
+            ctx.cache[key] = (text, base, [])
+    return ctx.cache[key]
 
 
 def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -99,25 +112,19 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 return
         except Unknown:
             return
-    text, base = scope_text(ctx, o["scope"])
     if o["scope"].startswith("part:") and o.get("require_scope", True) and r.part(o["scope"][5:]) is None:
         return
-    # the joiner keeps offsets stable; patterns see it as nothing by removing it before matching
-    flowed = _flowed(ctx, text).replace("\u2060", "\u200c")
-    search_text = flowed
+    joined, base, removed = flowed(ctx, o["scope"])
     for pat in o["_unless"]:
-        if pat.search(search_text.replace("\u200c", ""), timeout=TIMEOUT):
+        if pat.search(joined, timeout=TIMEOUT):
             return
-    joined, index = _strip_joiners(search_text)
     mode = o["mode"]
     limit = o.get("max", 20)
 
     def origin_of(offset: int) -> Any:
         if base < 0:
             return r.title_origin
-        if index is None:
-            return r.origin_at(base + offset)
-        return r.origin_at(base + index[offset]) if offset < len(index) else r.origin_at(base)
+        return r.origin_at(base + offset + bisect.bisect_right(removed, offset))
 
     if mode == "absent":
         if not any(p.search(joined, timeout=TIMEOUT) for p in o["_patterns"]):
@@ -175,17 +182,3 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
             taken.append((m.start(), m.end()))
             yield ctx.finding(rule, values, origin=origin_of(m.start()), cells=cells, snippet=m.group(0),
                               data={k: v for k, v in captured.items()})
-
-
-def _strip_joiners(text: str) -> tuple[str, list[int] | None]:
-    if "\u200c" not in text:
-        return text, None
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch == "\u200c":
-            continue
-        out.append(ch)
-        index.append(i)
-    index.append(len(text))
-    return "".join(out), index
