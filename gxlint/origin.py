@@ -42,9 +42,9 @@ class Origin:
         elif self.paragraph is not None:
             parts.append(f"第{self.paragraph}段")
         if self.line is not None:
-            parts.append(f"第{self.line}行")
-            if self.col is not None:
-                parts.append(f"第{self.col}列")
+            where = f"第{self.line}行" + (f"第{self.col}列" if self.col is not None else "")
+            # inside a table the cell says where; the source line is a pointer for editors
+            parts.append(f"（源文件{where}）" if parts else where)
         return "".join(parts) or "全文"
 
     def as_dict(self) -> dict[str, object]:

@@ -39,6 +39,8 @@ class Context:
                     row_label = (r.prefix + r.label) if r.prefix else r.label
         if cell.row.startswith("extra:"):
             row_label = cell.row[6:]
+        if spec is not None and spec.single_row:
+            row_label = ""  # 表四 has one unlabelled data row: its columns say everything
         return CellRef(cell.table, cell.row, cell.col, table_name, row_label, col_label)
 
     def finding(self, rule: Rule, values: dict[str, Any], origin: Origin | None = None, cell: Cell | None = None,
@@ -46,8 +48,10 @@ class Context:
         ref = self.cell_ref(cell) if cell is not None else None
         refs = tuple(self.cell_ref(c) for c in cells)
         if ref is not None:
+            where = (f"{ref.table_name}「{ref.row_label}」行「{ref.col_label}」列" if ref.row_label
+                     else f"{ref.table_name}「{ref.col_label}」")
             values = {"table": ref.table_name, "row_label": ref.row_label, "col_label": ref.col_label,
-                      "raw": cell.raw if cell else "", **values}
+                      "where": where, "raw": cell.raw if cell else "", **values}
         values.setdefault("year", self.report.year)
         return Finding(
             code=rule.code, level=rule.level, message=rule.format(values), path=self.report.path,
