@@ -1,82 +1,176 @@
 """Near-duplicate text: character shingles, MinHash signatures and LSH banding, so a batch finds copied reports
-without comparing every pair of full texts."""
+without comparing every pair of full texts.
+
+Shingles are hashed with a rolling polynomial over code points and mixed (splitmix64), all in numpy, so that a
+report's shingle set and signature cost well under a millisecond; a set is a sorted array of unique uint64.
+numpy is imported on first use: a one-file run that never compares texts does not pay for it.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import struct
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import regex
+
+if TYPE_CHECKING:
+    import numpy as np
 
 K = 8  # characters per shingle: long enough that boiler-plate phrases alone do not make two reports alike
 NUM_PERM = 64
 BANDS = 16  # 16 bands × 4 rows: pairs above ~0.5 Jaccard are very likely to share a band
-_MASK = (1 << 61) - 1
-_PRIME = (1 << 61) - 1
+MAX_BUCKET = 200  # a bucket shared by more reports than this is boiler-plate everyone uses, not a copy
+EMPTY = (1 << 64) - 1  # the signature value of an empty text
 _DIGITS = regex.compile(r"\d+")
 _NOISE = regex.compile(r"[\s\x1f\x1e\n，。、；：,.;:()（）\"'“”]+")
+_BASE = 0x100000001B3  # FNV prime: the polynomial base of the rolling hash
+_state: dict[str, Any] = {}
 
 
-def _params() -> list[tuple[int, int]]:
-    out = []
-    for i in range(NUM_PERM):
-        h = hashlib.sha256(f"gxlint-minhash-{i}".encode()).digest()
-        a, b = struct.unpack("<QQ", h[:16])
-        out.append(((a % (_PRIME - 1)) + 1, b % _PRIME))
-    return out
+def _np() -> Any:
+    mod = _state.get("np")
+    if mod is None:
+        import numpy
 
-
-_PARAMS = _params()
+        mod = _state["np"] = numpy
+        gen = numpy.random.Generator(numpy.random.PCG64(20240611))
+        a = gen.integers(1, 2**63, size=NUM_PERM, dtype=numpy.uint64) * numpy.uint64(2) + numpy.uint64(1)
+        b = gen.integers(0, 2**63, size=NUM_PERM, dtype=numpy.uint64)
+        _state["perm"] = (a.reshape(-1, 1), b.reshape(-1, 1))
+        _state["powers"] = numpy.array([pow(_BASE, K - 1 - j, 1 << 64) for j in range(K)], dtype=numpy.uint64)
+    return mod
 
 
 def prose(text: str) -> str:
     """The text as compared: numbers folded (a copied report with new figures is still a copy), punctuation and
-    breaks dropped."""
+    breaks dropped. Idempotent: prose(prose(t)) == prose(t)."""
     return _NOISE.sub("", _DIGITS.sub("0", text))
 
 
-def shingles(text: str, k: int = K) -> set[int]:
-    t = prose(text)
+def _mix(np: Any, x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads the polynomial hash over all 64 bits (uint64 arithmetic wraps)."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def shingle_array(text: str, k: int = K, folded: bool = False) -> np.ndarray:
+    """The shingle set of `text` as a sorted array of unique uint64 hashes (`folded`: text is already prose)."""
+    np = _np()
+    t = text if folded else prose(text)
     if len(t) < k:
-        return set()
-    return {int.from_bytes(hashlib.blake2b(t[i:i + k].encode(), digest_size=8).digest(), "little")
-            for i in range(len(t) - k + 1)}
+        return np.empty(0, dtype=np.uint64)
+    codes = np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(codes) - k + 1
+    powers = _state["powers"] if k == K else np.array([pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)],
+                                                      dtype=np.uint64)
+    acc = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc += codes[j:j + n] * powers[j]
+    return np.unique(_mix(np, acc))
 
 
-def jaccard(a: set[int], b: set[int]) -> float:
-    if not a or not b:
+def shingles(text: str, k: int = K) -> set[int]:
+    return set(shingle_array(text, k).tolist())
+
+
+def _size(x: Any) -> int:
+    return len(x)
+
+
+def jaccard(a: set[int] | np.ndarray, b: set[int] | np.ndarray) -> float:
+    if not _size(a) or not _size(b):
         return 0.0
-    return len(a & b) / len(a | b)
+    inter = _intersection(a, b)
+    return inter / (_size(a) + _size(b) - inter)
 
 
-def containment(a: set[int], b: set[int]) -> float:
+def _intersection(a: Any, b: Any) -> int:
+    if isinstance(a, set) and isinstance(b, set):
+        return len(a & b)
+    np = _np()
+    a = a if not isinstance(a, set) else np.array(sorted(a), dtype=np.uint64)
+    b = b if not isinstance(b, set) else np.array(sorted(b), dtype=np.uint64)
+    return int(np.intersect1d(a, b, assume_unique=True).size)
+
+
+def containment(a: set[int] | np.ndarray, b: set[int] | np.ndarray) -> float:
     """How much of the smaller text stands in the larger one."""
-    if not a or not b:
+    if not _size(a) or not _size(b):
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    return _intersection(a, b) / min(_size(a), _size(b))
 
 
-def minhash(sh: set[int]) -> tuple[int, ...]:
-    if not sh:
-        return tuple([_MASK] * NUM_PERM)
-    return tuple(min(((a * x + b) % _PRIME) for x in sh) for a, b in _PARAMS)
+def signature(arr: np.ndarray) -> tuple[int, ...]:
+    """MinHash signature (NUM_PERM values) of a shingle array: min over (a·x + b) mod 2⁶⁴ per permutation."""
+    return tuple(int(v) for v in _mins(arr))
 
 
-def lsh_candidates(signatures: dict[str, tuple[int, ...]]) -> set[tuple[str, str]]:
-    """Pairs of keys that share at least one band of their signatures."""
+def signature_bytes(arr: np.ndarray) -> bytes:
+    """The signature packed as NUM_PERM little-endian uint64 (512 bytes): what a batch keeps per report."""
+    return _mins(arr).astype("<u8").tobytes()
+
+
+def _mins(arr: np.ndarray) -> np.ndarray:
+    np = _np()
+    if not len(arr):
+        return np.full(NUM_PERM, EMPTY, dtype=np.uint64)
+    a, b = _state["perm"]
+    with np.errstate(over="ignore"):
+        if len(arr) > 4096:  # bound the temporary: NUM_PERM × chunk
+            mins = np.full(NUM_PERM, EMPTY, dtype=np.uint64)
+            for i in range(0, len(arr), 4096):
+                mins = np.minimum(mins, (a * arr[i:i + 4096] + b).min(axis=1))
+        else:
+            mins = (a * arr + b).min(axis=1)
+    return mins
+
+
+def minhash(sh: set[int] | np.ndarray) -> tuple[int, ...]:
+    np = _np()
+    arr = sh if not isinstance(sh, set) else np.array(sorted(sh), dtype=np.uint64)
+    return signature(arr)
+
+
+def lsh_candidates(signatures: dict[str, Sequence[int]] | Iterable[tuple[Any, Sequence[int]]],
+                   max_bucket: int = MAX_BUCKET) -> set[tuple[Any, Any]]:
+    """Pairs of keys (a < b) that share at least one band of their signatures. Buckets larger than `max_bucket` are
+    skipped: a band everybody shares is boiler-plate, and an all-pairs blow-up is what LSH is there to avoid."""
+    items = list(signatures.items()) if isinstance(signatures, dict) else list(signatures)
     rows = NUM_PERM // BANDS
-    pairs: set[tuple[str, str]] = set()
+    pairs: set[tuple[Any, Any]] = set()
     for band in range(BANDS):
-        buckets: dict[tuple[int, ...], list[str]] = defaultdict(list)
-        for key, sig in signatures.items():
-            if sig[0] == _MASK:
+        buckets: dict[tuple[int, ...], list[Any]] = defaultdict(list)
+        for key, sig in items:
+            if sig[0] == EMPTY:
                 continue
-            buckets[sig[band * rows:(band + 1) * rows]].append(key)
+            buckets[tuple(sig[band * rows:(band + 1) * rows])].append(key)
         for keys in buckets.values():
-            if 1 < len(keys) <= 200:  # a huge bucket is boiler-plate shared by everyone, not a copy
+            if 1 < len(keys) <= max_bucket:
                 keys = sorted(keys)
+                for i, a in enumerate(keys):
+                    for b in keys[i + 1:]:
+                        pairs.add((a, b))
+    return pairs
+
+
+def lsh_bytes(items: Iterable[tuple[Any, bytes]], max_bucket: int = MAX_BUCKET) -> set[tuple[Any, Any]]:
+    """lsh_candidates for packed signatures (signature_bytes): band b is bytes [32·b, 32·b + 32)."""
+    width = NUM_PERM // BANDS * 8
+    empty = EMPTY.to_bytes(8, "little")
+    items = [(k, s) for k, s in items if s and s[:8] != empty]
+    pairs: set[tuple[Any, Any]] = set()
+    for band in range(BANDS):
+        buckets: dict[bytes, list[Any]] = defaultdict(list)
+        lo = band * width
+        for key, sig in items:
+            buckets[sig[lo:lo + width]].append(key)
+        for keys in buckets.values():
+            if 1 < len(keys) <= max_bucket:
+                keys.sort()
                 for i, a in enumerate(keys):
                     for b in keys[i + 1:]:
                         pairs.add((a, b))

@@ -4,12 +4,12 @@ options schema → Rule. A broken rule file is a RuleFileError naming file:line:
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -18,7 +18,14 @@ from gxlint.check.expr import ExprError
 from gxlint.check.kinds import KINDS, kind_module
 from gxlint.check.rule import Example, Rule
 
+if TYPE_CHECKING:
+    import jsonschema
+
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "rule.schema.json"
+# Rule files already parsed and validated, by hash of their text: (plain data, line of each example). A batch run
+# points this at its cache (gxlint.cache keeps it as JSON: data only), so a run whose rule files did not change
+# skips YAML parsing and schema validation. None: no store.
+VALIDATED: MutableMapping[str, Any] | None = None
 
 
 def builtin_rules_dir() -> Path:
@@ -92,12 +99,9 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def load_rule_file(path: Path) -> Rule:
+def _validated(path: Path, text: str) -> tuple[dict[str, Any], list[int | None]]:
+    """The rule file's data, checked against the schema, and the line of each of its examples."""
     yaml = YAML(typ="rt")  # round-trip loader: positions kept; it builds data only, never objects
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleFileError(str(path), None, None, f"无法读取规则文件：{exc}") from exc
     try:
         tree = yaml.load(text)
     except MarkedYAMLError as exc:
@@ -107,30 +111,54 @@ def load_rule_file(path: Path) -> Rule:
     if not isinstance(tree, CommentedMap):
         raise RuleFileError(str(path), 1, 1, "规则文件应是一个映射（code、name、level、check …）")
     data = _plain(tree)
-    validator = jsonschema.Draft7Validator(full_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.absolute_path)))
+    errors = sorted(_validator().iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.absolute_path)))
     if errors:
         err = _best(errors)
         line, col = _position(tree, err.absolute_path)
         where = "/".join(str(p) for p in err.absolute_path) or "(顶层)"
         raise RuleFileError(str(path), line, col, f"{where}: {err.message}")
+    lines = [_position(tree, ["examples", i])[0] for i in range(len(data.get("examples", [])))]
+    if not any(ex.get("fire") for ex in data.get("examples", [])):
+        line, col = _position(tree, ["examples"])
+        raise RuleFileError(str(path), line, col, "examples: 规则必须至少有一个应当报告（fire: true）的示例")
+    return data, lines
+
+
+@functools.lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema
+
+    return jsonschema.Draft7Validator(full_schema())
+
+
+def load_rule_file(path: Path) -> Rule:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(str(path), None, None, f"无法读取规则文件：{exc}") from exc
+    store = VALIDATED
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest() if store is not None else ""
+    known = store.get(key) if store is not None else None
+    if known is not None:
+        data, lines = known["data"], known["lines"]
+    else:
+        data, lines = _validated(path, text)
+        if store is not None:
+            store[key] = {"data": data, "lines": lines}
     check = dict(data["check"])
     kind = check.pop("kind")
     try:
         compiled = kind_module(kind).compile(check)
     except (ExprError, ValueError, KeyError) as exc:
-        line, col = _position(tree, ["check"])
+        line, col = _check_position(text)
         raise RuleFileError(str(path), line, col, f"check: {exc}") from exc
     except Exception as exc:  # a bad regex, for instance
-        line, col = _position(tree, ["check"])
+        line, col = _check_position(text)
         raise RuleFileError(str(path), line, col, f"check: {type(exc).__name__}: {exc}") from exc
     examples = []
     for i, ex in enumerate(data.get("examples", [])):
-        line, _ = _position(tree, ["examples", i])
+        line = lines[i] if i < len(lines) else None
         examples.append(Example(ex.get("name", f"example {i + 1}"), bool(ex["fire"]), ex, line))
-    if not any(e.fire for e in examples):
-        line, col = _position(tree, ["examples"])
-        raise RuleFileError(str(path), line, col, "examples: 规则必须至少有一个应当报告（fire: true）的示例")
     return Rule(
         code=data["code"], name=data["name"], level=data["level"], kind=kind, options=check,
         message=data["message"], summary=data["summary"], description=data.get("description", ""),
@@ -140,8 +168,15 @@ def load_rule_file(path: Path) -> Rule:
     )
 
 
+def _check_position(text: str) -> tuple[int | None, int | None]:
+    tree = YAML(typ="rt").load(text)
+    return _position(tree, ["check"])
+
+
 def _best(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
     """The most useful error: prefer the deepest, and inside if/then branches the concrete one."""
+    import jsonschema
+
     best = jsonschema.exceptions.best_match(errors)
     return best or errors[0]
 

@@ -1,16 +1,27 @@
 """Across reports (batch runs): this year's carry-over against last year's, running totals of documents and items,
-text repeated from last year or copied from another agency, identical tables in two years."""
+text repeated from last year or copied from another agency, identical tables in two years.
+
+The checks work on compact per-report summaries (`Summary`: agency, year, the few cells they read, table digests,
+the MinHash signature and the compressed prose of the body), never on whole Reports, so a batch keeps thousands of
+them in memory and workers send them back as data. `run(rule, ctx)` — the engine's entry, used by `gxlint test`
+and the API — summarises the Reports it is given and runs the same code.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from gxlint.check.context import Context
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
-from gxlint.report import Report
-from gxlint.similarity import containment, shingles
+from gxlint.normalise import normalise_label
+from gxlint.origin import Origin
+from gxlint.report import NUMBER, Cell, Report
+from gxlint.similarity import EMPTY, containment, prose, shingle_array, signature_bytes
 
 OPTIONS: dict[str, Any] = {
     "type": "object",
@@ -25,6 +36,17 @@ OPTIONS: dict[str, Any] = {
 T3_COLS = ("natural", "business", "research", "charity", "legal", "other", "total")
 COL_NAMES = {"natural": "自然人", "business": "商业企业", "research": "科研机构", "charity": "社会公益组织",
              "legal": "法律服务机构", "other": "其他", "total": "总计"}
+RUNNING_2021 = (("t2_1", "rules"), ("t2_1", "normative"))
+RUNNING_2019 = (("t2_5", "licensing"), ("t2_5", "other_services"), ("t2_6", "penalty"), ("t2_6", "coercion"),
+                ("t2_8", "fees"))
+SAME_TABLES = ("t3", "t4")
+# every cell a cross check reads: (table, row, col)
+NEEDED_CELLS: tuple[tuple[str, str, str], ...] = (
+    *(("t3", row, col) for row in ("r2", "r4") for col in T3_COLS),
+    *((t, row, col) for t, row in RUNNING_2021 for col in ("valid", "made", "repealed")),
+    *((t, row, col) for t, row in RUNNING_2019 for col in ("prev_items", "change")),
+)
+_AGENCY_NOISE = str.maketrans("", "", "()（）[]【】〔〕\"'“”《》·・ 　")
 
 
 def compile(options: dict[str, Any]) -> dict[str, Any]:
@@ -32,110 +54,254 @@ def compile(options: dict[str, Any]) -> dict[str, Any]:
             "min_chars": options.get("min_chars", 300)}
 
 
-def _previous(ctx: Context) -> Report | None:
-    r = ctx.report
-    if r.year is None:
+# -- summaries ----------------------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class SummaryCell:
+    value: float | int | None  # None unless the cell holds a number
+    raw: str
+    origin: Origin
+
+
+@dataclass(slots=True)
+class SummaryTable:
+    name: str
+    digest: str  # of the (row, col, value) triples of its official rows
+    nonzero: bool
+    origin: Origin
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the cross-report checks need to know about one report (a few hundred bytes plus the compressed body)."""
+
+    path: str
+    format: str
+    agency: str | None
+    agency_key: str | None  # the agency name normalised for grouping
+    year: int | None
+    layout: str | None
+    cells: dict[str, SummaryCell] = field(default_factory=dict)  # "t3/r2/natural" → cell
+    tables: dict[str, SummaryTable] = field(default_factory=dict)
+    body_len: int = 0  # characters of the body (from part 一 on), as the text checks' min_chars counts them
+    sig: bytes = b""  # MinHash signature of the body's shingles (similarity.signature_bytes)
+    body: bytes = b""  # zlib(prose(body)), for the exact overlap of a candidate pair
+
+    def cell(self, table: str, row: str, col: str) -> SummaryCell | None:
+        return self.cells.get(f"{table}/{row}/{col}")
+
+    def num(self, table: str, row: str, col: str) -> float | int | None:
+        c = self.cells.get(f"{table}/{row}/{col}")
+        return c.value if c is not None else None
+
+    def prose_text(self) -> str:
+        return zlib.decompress(self.body).decode("utf-8") if self.body else ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path, "format": self.format, "agency": self.agency, "agency_key": self.agency_key,
+            "year": self.year, "layout": self.layout,
+            "cells": {k: [c.value, c.raw, c.origin.as_dict()] for k, c in self.cells.items()},
+            "tables": {k: [t.name, t.digest, t.nonzero, t.origin.as_dict()] for k, t in self.tables.items()},
+            "body_len": self.body_len, "sig": self.sig.hex(),
+            "body": self.body.hex() if self.body else "",
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], path: str | None = None) -> Summary:
+        return cls(
+            path=path or d["path"], format=d["format"], agency=d["agency"], agency_key=d["agency_key"],
+            year=d["year"], layout=d["layout"],
+            cells={k: SummaryCell(v, raw, _origin(o)) for k, (v, raw, o) in d["cells"].items()},
+            tables={k: SummaryTable(n, dg, nz, _origin(o)) for k, (n, dg, nz, o) in d["tables"].items()},
+            body_len=d["body_len"], sig=bytes.fromhex(d.get("sig") or ""),
+            body=bytes.fromhex(d["body"]) if d.get("body") else b"",
+        )
+
+
+def _origin(d: dict[str, Any]) -> Origin:
+    if "bbox" in d and d["bbox"] is not None:
+        d = {**d, "bbox": tuple(d["bbox"])}
+    return Origin(**d)
+
+
+def agency_key(agency: str | None) -> str | None:
+    """Agency names compared for grouping: normalised (traditional → simplified, full → half width), spaces and
+    brackets dropped."""
+    if not agency:
         return None
-    for other in ctx.related:
-        if other.year == r.year - 1 and other.path != r.path:
-            return other
-    return None
+    key = normalise_label(agency).translate(_AGENCY_NOISE)
+    return key or None
 
 
-def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    yield from globals()["_" + rule.compiled["check"]](rule, ctx)
+def _value_key(v: Any) -> str:
+    return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else repr(v)
 
 
-def _num(report: Report, table: str, row: str, col: str) -> float | int | None:
-    c = report.cell(table, row, col)
-    return c.value if c is not None and c.is_number else None
-
-
-def _carryover(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = _previous(ctx)
-    if prev is None:
-        return
-    for col in T3_COLS:
-        now = _num(ctx.report, "t3", "r2", col)
-        before = _num(prev, "t3", "r4", col)
-        if now is None or before is None or now == before:
-            continue
-        cell = ctx.report.cell("t3", "r2", col)
-        yield ctx.finding(rule, {"col_label": COL_NAMES[col], "now": now, "before": before, "prev_year": prev.year,
-                                 "prev_path": prev.path}, cell=cell, data={"left": now, "right": before})
-
-
-def _running_totals(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = _previous(ctx)
-    r = ctx.report
-    if prev is None or r.layout != prev.layout:
-        return
-    checks: list[tuple[str, str, str, Any, Any]] = []
-    if r.layout == "2021":
-        for row in ("rules", "normative"):
-            vals = [_num(r, "t2_1", row, "valid"), _num(prev, "t2_1", row, "valid"), _num(r, "t2_1", row, "made"),
-                    _num(r, "t2_1", row, "repealed")]
-            if None not in vals:
-                checks.append(("t2_1", row, "valid", vals[0], vals[1] + vals[2] - vals[3]))
-    elif r.layout == "2019":
-        for table, row in (("t2_5", "licensing"), ("t2_5", "other_services"), ("t2_6", "penalty"),
-                           ("t2_6", "coercion"), ("t2_8", "fees")):
-            vals = [_num(r, table, row, "prev_items"), _num(prev, table, row, "prev_items"),
-                    _num(prev, table, row, "change")]
-            if None not in vals:
-                checks.append((table, row, "prev_items", vals[0], vals[1] + vals[2]))
-    for table, row, col, now, expected in checks:
-        if abs(now - expected) > 1e-6:
-            cell = r.cell(table, row, col)
-            yield ctx.finding(rule, {"now": now, "expected": expected, "prev_year": prev.year}, cell=cell,
-                              data={"left": now, "right": expected})
-
-
-def _body(report: Report) -> str:
+def body_of(report: Report) -> str:
     if report.parts:
         return report.text[report.parts[0].start:]
     return report.text
 
 
-def _text_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = _previous(ctx)
+def summarise(report: Report, with_text: bool = True) -> Summary:
+    """The report's cross-check summary. `with_text=False` leaves out the signature and the body (cheaper, for runs
+    that will not compare texts)."""
+    cells: dict[str, SummaryCell] = {}
+    for table, row, col in NEEDED_CELLS:
+        c = report.cell(table, row, col)
+        if c is not None:
+            cells[f"{table}/{row}/{col}"] = SummaryCell(c.value if c.is_number else None, c.raw, c.origin)
+    tables: dict[str, SummaryTable] = {}
+    for tid in SAME_TABLES:
+        t = report.tables.get(tid)
+        if t is None or not t.found:
+            continue
+        triples = [(c.row, c.col, c.value) for row in t.rows if not row.extra for c in row.cells]
+        if not triples:
+            continue
+        digest = hashlib.sha1("\x00".join(f"{r}\x01{c}\x01{_value_key(v)}" for r, c, v in triples)
+                              .encode("utf-8")).hexdigest()
+        nonzero = any(v for _, _, v in triples if isinstance(v, (int, float)))
+        tables[tid] = SummaryTable(t.name, digest, nonzero, t.origin)
+    body = body_of(report)
+    sig = b""
+    packed = b""
+    if with_text and body:
+        folded = prose(body)
+        sig = signature_bytes(shingle_array(folded, folded=True))
+        packed = zlib.compress(folded.encode("utf-8"), 6)
+    return Summary(path=report.path, format=report.format, agency=report.agency, agency_key=agency_key(report.agency),
+                   year=report.year, layout=report.layout, cells=cells, tables=tables, body_len=len(body), sig=sig,
+                   body=packed)
+
+
+def previous_of(me: Summary, related: Sequence[Summary]) -> Summary | None:
+    """Last year's report of the same agency: the same format first, then the first by path."""
+    if me.year is None:
+        return None
+    found = [o for o in related if o.year == me.year - 1 and o.path != me.path]
+    if not found:
+        return None
+    found.sort(key=lambda o: (o.format != me.format, o.path))
+    return found[0]
+
+
+# -- the checks ---------------------------------------------------------------------------------------------------
+
+class Shingles:
+    """Shingle arrays of summaries, computed on first use (a batch compares only candidate pairs)."""
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self._cache: dict[str, Any] = {}
+
+    def of(self, s: Summary) -> Any:
+        arr = self._cache.get(s.path)
+        if arr is None:
+            if len(self._cache) >= self.limit:
+                self._cache.pop(next(iter(self._cache)))
+            arr = self._cache[s.path] = shingle_array(s.prose_text(), folded=True)
+        return arr
+
+
+def check(rule: Rule, me: Summary, prev: Summary | None, others: Sequence[Summary] = (),
+          shingles: Shingles | None = None) -> list[Finding]:
+    """One cross rule on one report: `prev` is last year's report of the same agency, `others` the near-duplicate
+    candidates from other agencies."""
+    name = rule.compiled["check"]
+    if name == "text_copy":
+        return list(_similar(rule, me, others, shingles or Shingles()))
     if prev is None:
+        return []
+    if name == "text_repeat":
+        return list(_similar(rule, me, [prev], shingles or Shingles()))
+    return list(globals()["_" + name](rule, me, prev))
+
+
+def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    def summary(report: Report) -> Summary:
+        key = ("summary", report.path, id(report))
+        if key not in ctx.cache:
+            ctx.cache[key] = summarise(report)
+        return ctx.cache[key]
+
+    me = summary(ctx.report)
+    related = [summary(r) for r in ctx.related]
+    others = [summary(r) for r in ctx.others]
+    shingles = ctx.cache.setdefault("shingles", Shingles())
+    yield from check(rule, me, previous_of(me, related), others, shingles)
+
+
+def _ctx(me: Summary) -> Context:
+    return Context(me)  # type: ignore[arg-type]  # a Summary has the path, year and layout a finding reads
+
+
+def _cell(me: Summary, table: str, row: str, col: str) -> Cell | None:
+    c = me.cell(table, row, col)
+    if c is None:
+        return None
+    return Cell(table, row, col, NUMBER, c.raw, c.origin, c.value)
+
+
+def _carryover(rule: Rule, me: Summary, prev: Summary) -> Iterator[Finding]:
+    for col in T3_COLS:
+        now = me.num("t3", "r2", col)
+        before = prev.num("t3", "r4", col)
+        if now is None or before is None or now == before:
+            continue
+        yield _ctx(me).finding(rule, {"col_label": COL_NAMES[col], "now": now, "before": before,
+                                      "prev_year": prev.year, "prev_path": prev.path},
+                               cell=_cell(me, "t3", "r2", col), data={"left": now, "right": before})
+
+
+def _running_totals(rule: Rule, me: Summary, prev: Summary) -> Iterator[Finding]:
+    if me.layout != prev.layout:
         return
-    yield from _similar(rule, ctx, [prev], same_agency=True)
+    checks: list[tuple[str, str, str, Any, Any]] = []
+    if me.layout == "2021":
+        for table, row in RUNNING_2021:
+            vals = [me.num(table, row, "valid"), prev.num(table, row, "valid"), me.num(table, row, "made"),
+                    me.num(table, row, "repealed")]
+            if None not in vals:
+                checks.append((table, row, "valid", vals[0], vals[1] + vals[2] - vals[3]))  # type: ignore[operator]
+    elif me.layout == "2019":
+        for table, row in RUNNING_2019:
+            vals = [me.num(table, row, "prev_items"), prev.num(table, row, "prev_items"),
+                    prev.num(table, row, "change")]
+            if None not in vals:
+                checks.append((table, row, "prev_items", vals[0], vals[1] + vals[2]))  # type: ignore[operator]
+    for table, row, col, now, expected in checks:
+        if abs(now - expected) > 1e-6:
+            yield _ctx(me).finding(rule, {"now": now, "expected": expected, "prev_year": prev.year},
+                                   cell=_cell(me, table, row, col), data={"left": now, "right": expected})
 
 
-def _text_copy(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    yield from _similar(rule, ctx, list(ctx.others), same_agency=False)
-
-
-def _similar(rule: Rule, ctx: Context, others: list[Report], same_agency: bool) -> Iterator[Finding]:
-    mine_text = _body(ctx.report)
-    if len(mine_text) < rule.compiled["min_chars"]:
+def _similar(rule: Rule, me: Summary, others: Sequence[Summary], shingles: Shingles) -> Iterator[Finding]:
+    min_chars = rule.compiled["min_chars"]
+    if me.body_len < min_chars or not me.body:
         return
-    mine = ctx.cache.setdefault(("sh", ctx.report.path), shingles(mine_text))
+    mine = shingles.of(me)
     for other in others:
-        text = _body(other)
-        if len(text) < rule.compiled["min_chars"]:
+        if other.body_len < min_chars or not other.body:
             continue
-        score = containment(mine, shingles(text))
+        score = containment(mine, shingles.of(other))
         if score >= rule.compiled["threshold"]:
-            yield ctx.finding(rule, {"similarity": f"{score:.0%}", "other": other.path,
-                                     "other_agency": other.agency or other.path, "prev_year": other.year},
-                              snippet=f"similar:{other.path}", data={"similarity": round(score, 4),
-                                                                      "other": other.path})
+            yield _ctx(me).finding(rule, {"similarity": f"{score:.0%}", "other": other.path,
+                                          "other_agency": other.agency or other.path, "prev_year": other.year},
+                                   snippet=f"similar:{other.path}", data={"similarity": round(score, 4),
+                                                                           "other": other.path})
 
 
-def _same_tables(rule: Rule, ctx: Context) -> Iterator[Finding]:
-    prev = _previous(ctx)
-    if prev is None:
-        return
-    r = ctx.report
-    for tid in ("t3", "t4"):
-        a, b = r.tables.get(tid), prev.tables.get(tid)
-        if a is None or b is None or not a.found or not b.found:
+def _same_tables(rule: Rule, me: Summary, prev: Summary) -> Iterator[Finding]:
+    for tid in SAME_TABLES:
+        a, b = me.tables.get(tid), prev.tables.get(tid)
+        if a is None or b is None:
             continue
-        va = [(c.row, c.col, c.value) for row in a.rows for c in row.cells if not row.extra]
-        vb = [(c.row, c.col, c.value) for row in b.rows for c in row.cells if not row.extra]
-        if va and va == vb and any(v for _, _, v in va if isinstance(v, (int, float))):
-            yield ctx.finding(rule, {"table": a.name, "prev_year": prev.year}, origin=a.origin,
-                              snippet=f"same:{tid}")
+        if a.digest == b.digest and a.nonzero:
+            yield _ctx(me).finding(rule, {"table": a.name, "prev_year": prev.year}, origin=a.origin,
+                                   snippet=f"same:{tid}")
+
+
+def has_text(s: Summary) -> bool:
+    return len(s.sig) >= 8 and s.sig[:8] != EMPTY.to_bytes(8, "little")

@@ -1,0 +1,405 @@
+"""Batches: finding the files under folders, linting them in a process pool with the content cache in front, and
+the cross-report pass over the whole batch.
+
+- Discovery walks folders without following a directory twice (symlink loops), skips VCS and cache folders and
+  whatever matches an exclude glob, and keeps the files gxlint reads, in any case of suffix.
+- Linting: the parent looks every file up in the cache (one read and one sha256 per file); the misses go to workers
+  in chunks, a bounded number in flight, results coming back in order (imap-style) as compact data — findings and a
+  per-report `Summary` for the cross-report rules, never whole Reports unless asked — so memory does not grow with
+  the size of the batch. Workers get their rules once, in the pool initializer (inherited through fork where the
+  platform has it). A file that cannot be read, vanishes mid-batch or crashes a worker becomes a GX001 finding;
+  the batch goes on.
+- The cross-report pass groups summaries by normalised agency name and year, pairs each report with last year's,
+  and finds near-duplicate texts across agencies with MinHash/LSH (no all-pairs comparison).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import multiprocessing
+import os
+import sys
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from gxlint.api import FileResult, lint_path, ruleset
+from gxlint.check.rule import Rule
+from gxlint.config import Config
+from gxlint.findings import Finding
+from gxlint.read import SUPPORTED
+
+# folders never searched when recursing (an explicitly named path is still read)
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".gxlint_cache", "__pycache__", "node_modules", ".venv", ".tox",
+                       ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+COPY_FINDINGS_PER_REPORT = 10  # at most this many "copied from" findings per report, the closest first
+
+
+class PathNotFound(Exception):
+    """A path named on the command line does not exist."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+# -- discovery ----------------------------------------------------------------------------------------------------
+
+class Excluder:
+    """Exclude globs (fnmatch): a pattern matches a file or folder by its name, its path relative to the folder
+    being searched, or its path as given. A folder that matches is not entered."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = tuple(p.rstrip("/") for p in patterns if p and p.strip())
+
+    def __call__(self, path: str, root: str | None = None) -> bool:
+        if not self.patterns:
+            return False
+        posix = Path(path).as_posix()
+        candidates = {posix, Path(path).name}
+        if root is not None:
+            try:
+                candidates.add(Path(os.path.relpath(path, root)).as_posix())
+            except ValueError:  # another drive (Windows)
+                pass
+        try:
+            candidates.add(Path(os.path.abspath(path)).as_posix())
+        except ValueError:
+            pass
+        return any(fnmatch.fnmatch(c, p) for c in candidates for p in self.patterns)
+
+
+def supported(name: str) -> bool:
+    return os.path.splitext(name)[1].lower() in SUPPORTED
+
+
+def discover(paths: Sequence[str], exclude: Iterable[str] = ()) -> list[str]:
+    """Every file to lint under `paths`, sorted, each once. Raises PathNotFound for a path that does not exist."""
+    excluded = Excluder(exclude)
+    files: list[str] = []
+    for raw in paths:
+        if os.path.isdir(raw):
+            files.extend(_walk(raw, excluded))
+        elif os.path.lexists(raw):
+            if not excluded(raw):
+                files.append(raw)
+        else:
+            raise PathNotFound(raw)
+    return sorted(dict.fromkeys(files))
+
+
+def _walk(root: str, excluded: Excluder) -> Iterator[str]:
+    seen: set[tuple[int, int]] = set()
+    try:
+        st = os.stat(root)
+        seen.add((st.st_dev, st.st_ino))
+    except OSError:
+        return
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=None):
+        keep = []
+        for d in sorted(dirnames):
+            full = os.path.join(dirpath, d)
+            if d in SKIP_DIRS or excluded(full, root):
+                continue
+            try:
+                dst = os.stat(full)
+            except OSError:  # a broken link to a folder
+                continue
+            ident = (dst.st_dev, dst.st_ino)
+            if ident in seen:  # a symlink loop, or a second way into a folder already searched
+                continue
+            seen.add(ident)
+            keep.append(d)
+        dirnames[:] = keep
+        for name in filenames:
+            if supported(name):
+                full = os.path.join(dirpath, name)
+                if not excluded(full, root):
+                    yield full
+
+
+# -- progress -----------------------------------------------------------------------------------------------------
+
+class Progress:
+    """"检查中 120/3000" on stderr, rewritten in place at most ten times a second; only when enabled (the CLI
+    enables it on a terminal, never for machine formats)."""
+
+    def __init__(self, total: int, enabled: bool, stream: TextIO | None = None) -> None:
+        self.total = total
+        self.done = 0
+        self.enabled = enabled and total > 1
+        self.stream = stream or sys.stderr
+        self._last = 0.0
+        self._shown = False
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self._last >= 0.1 or self.done >= self.total:
+            self._last = now
+            self.stream.write(f"\r检查中 {self.done}/{self.total}")
+            self.stream.flush()
+            self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self._shown = False
+
+
+# -- linting ------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Task:
+    index: int
+    path: str
+    config: Config
+    key: str | None = None  # the cache key, when the result may be cached
+
+
+@dataclass
+class WorkerState:
+    keep_reports: bool = False  # return whole Reports (renderers that draw tables need them)
+    summaries: bool = False  # compute cross-report summaries (batch runs with cross rules enabled)
+    cache_dir: str | None = None  # workers store what they computed here
+
+
+@dataclass
+class Outcome:
+    index: int
+    result: FileResult
+    summary: Any = None  # gxlint.check.kinds.cross.Summary
+    cached: bool = False
+
+
+class BatchRuleError(Exception):
+    """A rule failed while running in a worker (exit code 2, like RuleRuntimeError)."""
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(state: WorkerState, configs: Sequence[Config] = ()) -> None:
+    """Pool initializer: state, cache and the compiled rules, once per worker."""
+    from gxlint.cache import Cache
+    from gxlint.recognise.layouts import load_layouts, load_parts
+
+    _STATE["state"] = state
+    _STATE["cache"] = Cache(state.cache_dir) if state.cache_dir else None
+    _STATE["rules"] = {}
+    for cfg in configs:
+        _rules(cfg)
+    load_layouts()
+    load_parts()
+
+
+def _rules(config: Config) -> tuple[Rule, ...]:
+    memo: dict[int, tuple[Config, tuple[Rule, ...]]] = _STATE.setdefault("rules", {})
+    if len(memo) > 64:  # configurations unpickled chunk by chunk: keep the memo small
+        memo.clear()
+    hit = memo.get(id(config))
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    rules = ruleset(config)
+    memo[id(config)] = (config, rules)
+    return rules
+
+
+def _crash(path: str, message: str) -> FileResult:
+    return FileResult(path, None, [Finding(code="GX001", level="error", message=message, path=path,
+                                           snippet="GX001")], message)
+
+
+def _lint_one(task: Task) -> Outcome:
+    from gxlint.check.engine import RuleRuntimeError
+
+    state: WorkerState = _STATE["state"]
+    try:
+        result = lint_path(task.path, task.config, _rules(task.config))
+    except RuleRuntimeError as exc:
+        raise BatchRuleError(str(exc)) from None
+    except Exception as exc:  # a bug on one file must not stop the batch: report it as that file's problem
+        result = _crash(task.path, f"检查该文件时出错：{type(exc).__name__}: {exc}"[:300])
+        return Outcome(task.index, result)
+    summary = None
+    if result.report is not None and result.error is None and state.summaries:
+        from gxlint.check.kinds.cross import summarise
+
+        summary = summarise(result.report)
+    cache = _STATE.get("cache")
+    if cache is not None and task.key and result.error is None:
+        from gxlint.cache import finding_to_json
+
+        cache.put(task.key, {"findings": [finding_to_json(f) for f in result.findings],
+                             "suppressed": [finding_to_json(f) for f in getattr(result, "suppressed", ())],
+                             "summary": summary.as_json() if summary is not None else None})
+    if not state.keep_reports:
+        result.report = None
+    return Outcome(task.index, result, summary)
+
+
+def _lint_chunk(tasks: Sequence[Task]) -> list[Outcome]:
+    return [_lint_one(t) for t in tasks]
+
+
+def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
+    """Chunks small enough to balance the workers (heavy formats one or two at a time), large enough that the
+    per-chunk overhead does not show for small text files."""
+    size = max(1, min(32, len(tasks) // (jobs * 8) or 1))
+    out: list[list[Task]] = []
+    cur: list[Task] = []
+    weight = 0
+    for t in tasks:
+        w = 16 if t.path.lower().endswith((".pdf", ".docx")) else 1
+        if cur and (len(cur) >= size or weight + w > max(size, 16)):
+            out.append(cur)
+            cur, weight = [], 0
+        cur.append(t)
+        weight += w
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_tasks(tasks: Sequence[Task], state: WorkerState, jobs: int,
+              on_done: Callable[[int], None] | None = None) -> Iterator[Outcome]:
+    """Lint `tasks`, yielding outcomes in task order. jobs == 1 (or a handful of tasks) runs in this process."""
+    if jobs <= 1 or len(tasks) < max(4, 2 * jobs):
+        _init_worker(state, ())
+        for t in tasks:
+            out = _lint_one(t)
+            if on_done:
+                on_done(1)
+            yield out
+        return
+    yield from _pooled(tasks, state, jobs, on_done)
+
+
+def _pooled(tasks: Sequence[Task], state: WorkerState, jobs: int,
+            on_done: Callable[[int], None] | None) -> Iterator[Outcome]:
+    configs: list[Config] = []
+    seen: set[int] = set()
+    for t in tasks:
+        if id(t.config) not in seen:
+            seen.add(id(t.config))
+            configs.append(t.config)
+            if len(configs) > 32:
+                break
+    for cfg in configs:  # compiled here once; fork hands them to every worker
+        ruleset(cfg)
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
+                                   initargs=(state, configs))
+
+    window = 4 * jobs
+    queue: deque[tuple[list[Task], bool]] = deque((c, False) for c in _chunks(tasks, jobs))
+    pending: deque[tuple[list[Task], bool, Future[list[Outcome]]]] = deque()
+    pool = new_pool()
+    try:
+        while queue or pending:
+            while queue and len(pending) < window:
+                chunk, isolated = queue.popleft()
+                pending.append((chunk, isolated, pool.submit(_lint_chunk, chunk)))
+            chunk, isolated, fut = pending.popleft()
+            try:
+                outcomes = fut.result()
+            except BrokenProcessPool:
+                # a worker died (a reader library crashed, the OS killed it): start again, and find the file by
+                # running the chunk that was waiting one file at a time
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                redo = [(c, iso) for c, iso, _ in pending]
+                pending.clear()
+                if isolated:
+                    t = chunk[0]
+                    if on_done:
+                        on_done(1)
+                    yield Outcome(t.index, _crash(t.path, "检查该文件时工作进程意外退出（读取库崩溃或内存不足）"))
+                else:
+                    redo = [([t], True) for t in chunk] + redo
+                queue.extendleft(reversed(redo))
+                continue
+            if on_done:
+                on_done(len(outcomes))
+            yield from outcomes
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- the cross-report pass ----------------------------------------------------------------------------------------
+
+@dataclass
+class CrossStats:
+    groups: int = 0
+    pairs_previous: int = 0
+    candidates: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule]],
+               stats: CrossStats | None = None) -> dict[int, list[Finding]]:
+    """Cross-report findings by index of `summaries` (None where a file had no summary). `rules_of(i)` gives the
+    cross rules in force for file i (its configuration's selection and levels)."""
+    from gxlint.check.kinds.common import applies
+    from gxlint.check.kinds.cross import Shingles, check, has_text, previous_of
+    from gxlint.similarity import lsh_bytes
+
+    t0 = time.perf_counter()
+    stats = stats or CrossStats()
+    by_agency: dict[str, list[Any]] = defaultdict(list)
+    for s in summaries:
+        if s is not None and s.agency_key and s.year is not None:
+            by_agency[s.agency_key].append(s)
+    stats.groups = len(by_agency)
+
+    copy_wanted = any(r.compiled["check"] == "text_copy" for i, s in enumerate(summaries) if s is not None
+                      for r in rules_of(i))
+    candidates: dict[int, list[int]] = defaultdict(list)
+    if copy_wanted:
+        pairs = lsh_bytes((i, s.sig) for i, s in enumerate(summaries) if s is not None and has_text(s))
+        for a, b in pairs:
+            sa, sb = summaries[a], summaries[b]
+            if sa.agency_key and sa.agency_key == sb.agency_key:
+                continue  # the same agency: last year's report is GX803's business, not a copy
+            candidates[a].append(b)
+            candidates[b].append(a)
+        stats.candidates = len(pairs)
+
+    shingles = Shingles()
+    out: dict[int, list[Finding]] = {}
+    for i, me in enumerate(summaries):
+        if me is None:
+            continue
+        rules = [r for r in rules_of(i) if applies(r.applies, me)]
+        if not rules:
+            continue
+        prev = previous_of(me, by_agency.get(me.agency_key, ())) if me.agency_key else None
+        if prev is not None:
+            stats.pairs_previous += 1
+        others = [summaries[j] for j in sorted(candidates.get(i, ()), key=lambda j: summaries[j].path)]
+        found: list[Finding] = []
+        for rule in rules:
+            hits = check(rule, me, prev, others if rule.compiled["check"] == "text_copy" else (), shingles)
+            if rule.compiled["check"] == "text_copy" and len(hits) > COPY_FINDINGS_PER_REPORT:
+                hits.sort(key=lambda f: (-f.values.get("similarity", 0), f.values.get("other", "")))
+                hits = hits[:COPY_FINDINGS_PER_REPORT]
+            found.extend(hits)
+        if found:
+            out[i] = found
+    stats.seconds = time.perf_counter() - t0
+    return out

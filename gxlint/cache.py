@@ -1,0 +1,275 @@
+"""The content cache: a file's findings (and its cross-report summary) stored under a key made of the file's bytes,
+every rule file, the configuration, the file's path and gxlint itself, so a re-run only reads what changed.
+
+Layout (default `.gxlint_cache/` next to the configuration file, else in the working directory):
+
+    .gxlint_cache/
+      CACHEDIR.TAG, .gitignore      (backup tools and git leave it alone)
+      v1/ab/abcdef….json            one entry per (file content, rules, config, path, gxlint)
+      rules-v1.json                 rule files already parsed and validated, by content hash (data only)
+
+Entries are JSON, written to a temporary file in the same folder and moved into place with os.replace, so a reader
+never sees half an entry and parallel runs never corrupt each other. Nothing in the cache is ever executed: the
+cache may sit inside an audited folder, so it holds data only (no pickle).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from gxlint import __version__
+from gxlint.config import Config
+from gxlint.findings import CellRef, Finding
+from gxlint.origin import Origin
+
+CACHE_DIR_NAME = ".gxlint_cache"
+FORMAT = "v1"
+_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+        "# This file is a cache directory tag created by gxlint.\n"
+        "# For information about cache directory tags, see https://bford.info/cachedir/\n")
+
+
+def default_cache_dir(config: Config | None = None, cwd: str | None = None) -> Path:
+    """`.gxlint_cache/` next to the configuration file in force, else in the working directory."""
+    if config is not None and config.source:
+        return Path(config.source).resolve().parent / CACHE_DIR_NAME
+    return Path(cwd or os.getcwd()) / CACHE_DIR_NAME
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """gxlint's version plus the size and mtime of every file of the installed package (code, layouts, schemas),
+    so an upgrade — or a developer's edit of an editable install — never serves stale findings."""
+    h = hashlib.sha256(f"gxlint {__version__}\n".encode())
+    root = Path(__file__).resolve().parent
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith((".py", ".yaml", ".yml", ".json")):
+                p = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(p)
+                except OSError:
+                    continue
+                h.update(f"{os.path.relpath(p, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _rule_files(dirs: tuple[str, ...]) -> list[Path]:
+    out: list[Path] = []
+    for d in dirs:
+        p = Path(d)
+        out.extend(sorted(p.rglob("*.yaml")) + sorted(p.rglob("*.yml")) if p.is_dir() else [p])
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def rules_fingerprint(rules_paths: tuple[str, ...]) -> str:
+    """Hash of every rule file's bytes: the built-in pack and the configuration's `rules_paths`."""
+    from gxlint.check.loader import builtin_rules_dir
+
+    h = hashlib.sha256()
+    for f in _rule_files((str(builtin_rules_dir()), *rules_paths)):
+        h.update(str(f).encode("utf-8") + b"\0")
+        try:
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+        except OSError:
+            h.update(b"unreadable")
+    return h.hexdigest()
+
+
+def config_fingerprint(config: Config) -> str:
+    data = dataclasses.asdict(config)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+# -- findings as JSON ---------------------------------------------------------------------------------------------
+
+def _origin(d: dict[str, Any] | None) -> Origin:
+    if not d:
+        return Origin()
+    if d.get("bbox") is not None:
+        d = {**d, "bbox": tuple(d["bbox"])}
+    return Origin(**d)
+
+
+def _cellref(c: CellRef) -> list[str]:
+    return [c.table, c.row, c.col, c.table_name, c.row_label, c.col_label]
+
+
+def finding_to_json(f: Finding) -> dict[str, Any]:
+    """Everything a Finding holds except its path (the entry is found through the path)."""
+    d: dict[str, Any] = {"code": f.code, "level": f.level, "message": f.message}
+    o = f.origin.as_dict()
+    if o:
+        d["origin"] = o
+    if f.cell is not None:
+        d["cell"] = _cellref(f.cell)
+    if f.values:
+        d["values"] = f.values
+    if f.cells:
+        d["cells"] = [_cellref(c) for c in f.cells]
+    for k in ("rule_name", "snippet", "message_en"):
+        v = getattr(f, k)
+        if v:
+            d[k] = v
+    return d
+
+
+def finding_from_json(d: dict[str, Any], path: str) -> Finding:
+    return Finding(
+        code=d["code"], level=d["level"], message=d["message"], path=path, origin=_origin(d.get("origin")),
+        cell=CellRef(*d["cell"]) if d.get("cell") else None, values=d.get("values") or {},
+        cells=tuple(CellRef(*c) for c in d.get("cells") or ()), rule_name=d.get("rule_name", ""),
+        snippet=d.get("snippet", ""), message_en=d.get("message_en", ""),
+    )
+
+
+# -- the store ----------------------------------------------------------------------------------------------------
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class Cache:
+    """Findings by content. `key()` is cheap (one sha256 over the file's bytes); `get()` is one small JSON read."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.dir = Path(directory)
+        self.entries = self.dir / FORMAT
+        self._salts: dict[str, str] = {}
+        self.hits = 0
+        self.misses = 0
+        self.writable = True
+
+    def prepare(self) -> None:
+        """Create the folder with its CACHEDIR.TAG and .gitignore (once)."""
+        try:
+            self.entries.mkdir(parents=True, exist_ok=True)
+            tag = self.dir / "CACHEDIR.TAG"
+            if not tag.exists():
+                atomic_write(tag, _TAG.encode())
+            ignore = self.dir / ".gitignore"
+            if not ignore.exists():
+                atomic_write(ignore, b"# created by gxlint\n*\n")
+        except OSError:
+            self.writable = False
+
+    def salt(self, config: Config) -> str:
+        """Everything but the file itself that decides its findings."""
+        cfp = config_fingerprint(config)
+        salt = self._salts.get(cfp)
+        if salt is None:
+            h = hashlib.sha256()
+            for part in (FORMAT, code_fingerprint(), rules_fingerprint(config.rules_paths), cfp):
+                h.update(part.encode() + b"\0")
+            salt = self._salts[cfp] = h.hexdigest()
+        return salt
+
+    def key(self, data: bytes, path: str, config: Config) -> str:
+        h = hashlib.sha256(data)
+        h.update(b"\0" + self.salt(config).encode() + b"\0" + os.path.abspath(path).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.entries / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        try:
+            with open(self._file(key), "rb") as fh:
+                entry = json.loads(fh.read())
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return entry
+
+    def put(self, key: str, entry: dict[str, Any]) -> bool:
+        if not self.writable:
+            return False
+        try:
+            data = json.dumps({"format": FORMAT, **entry}, ensure_ascii=False, separators=(",", ":"),
+                              allow_nan=False).encode("utf-8")
+        except (TypeError, ValueError):  # a finding value JSON cannot hold: do not cache that file
+            return False
+        try:
+            atomic_write(self._file(key), data)
+        except OSError:
+            self.writable = False
+            return False
+        return True
+
+
+def clean(directory: str | os.PathLike[str]) -> bool:
+    """Remove a cache folder. Refuses a folder that is not a gxlint cache (no CACHEDIR.TAG written by gxlint)."""
+    d = Path(directory)
+    if not d.exists():
+        return False
+    tag = d / "CACHEDIR.TAG"
+    try:
+        ours = "gxlint" in tag.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        ours = d.name == CACHE_DIR_NAME and (d / FORMAT).is_dir()
+    if not ours:
+        raise ValueError(f"{d} 不是 gxlint 的缓存目录（没有 gxlint 写的 CACHEDIR.TAG），不删除")
+    shutil.rmtree(d)
+    return True
+
+
+class RuleStore(dict):  # type: ignore[type-arg]
+    """Parsed and validated rule files by text hash (see gxlint.check.loader.VALIDATED), kept as one JSON file per
+    gxlint build. Data only: a rule is still compiled from it on every run."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.path = Path(directory) / f"rules-{code_fingerprint()[:16]}.json"
+        self.dirty = False
+        try:
+            loaded = json.loads(self.path.read_bytes())
+            if isinstance(loaded, dict):
+                super().update(loaded)
+        except (OSError, ValueError):
+            pass
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):  # a YAML date or the like: validate that file again next time
+            return
+        super().__setitem__(key, value)
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            atomic_write(self.path, json.dumps(self, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            self.dirty = False
+            for old in self.path.parent.glob("rules-*.json"):  # stores of earlier gxlint builds
+                if old != self.path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            pass
