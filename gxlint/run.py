@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
-from gxlint.api import FileResult, lint_path, ruleset
+from gxlint.api import FileResult, ruleset
 from gxlint.check.rule import Rule
-from gxlint.config import Config, config_for
-from gxlint.read import SUPPORTED
+from gxlint.config import Config, config_for, find_config
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,12 @@ class CheckOptions:
     fail_on: str | None = None
     lang: str | None = None
     exclude: tuple[str, ...] = ()
+    jobs: int | None = None  # worker processes; None: one per CPU (a pool only when the batch is worth it)
+    cache: bool = True  # read and write the content cache
+    cache_dir: str | None = None  # default: .gxlint_cache/ next to the config file, else in the working directory
+    progress: bool = False  # "检查中 n/N" on stderr (the CLI sets it on a terminal, never for machine formats)
+    keep_reports: bool = False  # keep each file's Report in its FileResult (renderers that draw the tables)
+    cross: bool = True  # run the cross-report rules (GX801–GX805) when the batch has more than one report
 
 
 @dataclass
@@ -30,6 +37,7 @@ class RunResult:
     rules: tuple[Rule, ...]
     config: Config
     notes: list[str] = field(default_factory=list)  # run-level messages for stderr
+    stats: dict[str, Any] = field(default_factory=dict)  # files, cached, jobs, seconds, cross (for --statistics)
 
     @property
     def findings(self) -> list:
@@ -41,16 +49,14 @@ class UsageError(Exception):
 
 
 def discover(paths: tuple[str, ...], exclude: tuple[str, ...] = ()) -> list[str]:
-    files: list[str] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            files.extend(str(f) for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in SUPPORTED)
-        elif p.exists():
-            files.append(str(p))
-        else:
-            raise UsageError(f"找不到文件：{raw}")
-    return sorted(dict.fromkeys(files))
+    """The files to lint: recursion into folders (symlink loops handled), exclude globs, sorted (gxlint/batch.py)."""
+    from gxlint.batch import PathNotFound
+    from gxlint.batch import discover as find
+
+    try:
+        return find(paths, exclude)
+    except PathNotFound as exc:
+        raise UsageError(f"找不到文件：{exc.path}") from None
 
 
 def file_config(path: str, opts: CheckOptions) -> Config:
@@ -62,11 +68,143 @@ def file_config(path: str, opts: CheckOptions) -> Config:
 
 
 def run_check(opts: CheckOptions) -> RunResult:
-    files = discover(opts.paths, opts.exclude)
     base = config_for(opts.paths[0] if opts.paths else ".", opts.config)
-    results: list[FileResult] = []
-    for path in files:
-        cfg = file_config(path, opts)
-        results.append(lint_path(path, cfg, ruleset(cfg)))
+    files = discover(opts.paths, opts.exclude + base.exclude)
+    results, stats = lint_files(files, opts)
     effective = base.with_cli(fail_on=opts.fail_on, select=opts.select, ignore=opts.ignore)
-    return RunResult(results=results, rules=ruleset(effective), config=effective)
+    return RunResult(results=results, rules=ruleset(effective), config=effective, stats=stats)
+
+
+# -- the batch: per-file configuration, cache, workers, cross-report pass (gxlint/batch.py, gxlint/cache.py) -----
+
+class _Configs:
+    """Each file's configuration, built once per configuration file rather than once per file."""
+
+    def __init__(self, opts: CheckOptions) -> None:
+        self.opts = opts
+        self._by_source: dict[str, Config] = {}
+
+    def __call__(self, path: str) -> Config:
+        source = self.opts.config or str(find_config(path) or "")
+        cfg = self._by_source.get(source)
+        if cfg is None:
+            cfg = self._by_source[source] = file_config(path, self.opts)
+        return cfg
+
+
+def _jobs(requested: int | None) -> int:
+    if requested is not None and requested > 0:
+        return requested
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], dict[str, Any]]:
+    """Lint `files` (sorted) with the cache in front and a process pool behind it, then the cross-report pass.
+    Returns the results in file order and the run's statistics."""
+    from gxlint import batch
+    from gxlint.cache import Cache, RuleStore, default_cache_dir, finding_from_json
+    from gxlint.check import loader
+
+    started = time.perf_counter()
+    configs = _Configs(opts)
+    per_file = [configs(p) for p in files]
+    cache: Cache | None = None
+    if opts.cache and files:
+        where = opts.cache_dir or str(default_cache_dir(per_file[0] if opts.config is None else
+                                                        config_for(files[0], opts.config)))
+        cache = Cache(where)
+        cache.prepare()
+        if cache.writable and loader.VALIDATED is None:
+            loader.VALIDATED = RuleStore(cache.dir)
+    try:
+        distinct = list({id(c): c for c in per_file}.values())
+        for cfg in distinct:
+            ruleset(cfg)  # rule files parsed (or taken from the cache's rule store) and compiled once
+    finally:
+        if isinstance(loader.VALIDATED, RuleStore):
+            loader.VALIDATED.save()
+
+    cross_rules: dict[int, tuple[Rule, ...]] = {
+        id(c): tuple(r for r in ruleset(c) if r.kind == "cross") for c in distinct}
+    want_cross = opts.cross and len(files) > 1 and any(cross_rules.values())
+    results: list[FileResult | None] = [None] * len(files)
+    summaries: list[Any] = [None] * len(files)
+    tasks: list[batch.Task] = []
+    progress = batch.Progress(len(files), opts.progress)
+    use_cache_hits = cache is not None and not opts.keep_reports
+    for i, path in enumerate(files):
+        cfg = per_file[i]
+        key = None
+        if cache is not None:
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            except OSError:  # unreadable or gone: the worker reports GX001
+                data = None
+            if data is not None:
+                key = cache.key(data, path, cfg)
+                entry = cache.get(key) if use_cache_hits else None
+                if entry is not None and (not want_cross or entry.get("summary") is not None):
+                    res = FileResult(path, None, [finding_from_json(f, path) for f in entry["findings"]])
+                    res.suppressed = [finding_from_json(f, path) for f in entry.get("suppressed") or ()]
+                    results[i] = res
+                    if want_cross:
+                        from gxlint.check.kinds.cross import Summary
+
+                        summaries[i] = Summary.from_json(entry["summary"], path)
+                    progress.step()
+                    continue
+        tasks.append(batch.Task(i, path, cfg, key))
+    jobs = _jobs(opts.jobs)
+    state = batch.WorkerState(keep_reports=opts.keep_reports, summaries=want_cross,
+                              cache_dir=str(cache.dir) if cache is not None and cache.writable else None)
+    try:
+        for out in batch.run_tasks(tasks, state, jobs, progress.step):
+            results[out.index] = out.result
+            summaries[out.index] = out.summary
+    except batch.BatchRuleError as exc:
+        progress.close()
+        raise _rule_error(str(exc)) from None
+    progress.close()
+    linted = time.perf_counter()
+    cross_stats = batch.CrossStats()
+    if want_cross:
+        found = batch.cross_pass(summaries, lambda i: cross_rules[id(per_file[i])], cross_stats)
+        for i, extra in found.items():
+            _merge(results[i], extra, per_file[i])  # type: ignore[arg-type]
+    done = [r for r in results if r is not None]
+    stats = {"files": len(files), "linted": len(tasks), "cached": len(files) - len(tasks), "jobs": jobs,
+             "seconds": time.perf_counter() - started, "lint_seconds": linted - started,
+             "cross_seconds": cross_stats.seconds, "cross_groups": cross_stats.groups,
+             "cross_previous_pairs": cross_stats.pairs_previous, "cross_candidates": cross_stats.candidates,
+             "cache_dir": str(cache.dir) if cache is not None else None}
+    return done, stats
+
+
+def _merge(result: FileResult, extra: list, config: Config) -> None:
+    """Add cross-report findings to a file's result: its configuration's selection, per-file ignores and levels."""
+    from dataclasses import replace
+
+    from gxlint.findings import Finding
+
+    for f in extra:
+        if not config.enabled(f.code) or config.ignored_for(result.path, f.code):
+            continue
+        level = config.levels.get(f.code)
+        if level == "off":
+            continue
+        result.findings.append(replace(f, level=level) if level else f)
+    result.findings.sort(key=Finding.sort_key)
+
+
+def _rule_error(message: str) -> Exception:
+    from gxlint.check.engine import RuleRuntimeError
+
+    class WorkerRuleError(RuleRuntimeError):
+        def __init__(self, text: str) -> None:
+            Exception.__init__(self, text)
+
+    return WorkerRuleError(message)
