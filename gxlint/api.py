@@ -28,6 +28,8 @@ class FileResult:
     report: Report | None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # why the file could not be read (GX001)
+    suppressed: list[Finding] = field(default_factory=list)  # silenced by inline comments (gxlint/suppress.py)
+    baselined: list[Finding] = field(default_factory=list)  # accepted by the baseline (gxlint/baseline.py)
 
 
 @functools.lru_cache(maxsize=16)
@@ -79,12 +81,16 @@ def lint_path(path: str, config: Config, rules: tuple[Rule, ...] | None = None) 
         msg = f"读取文件时出错：{type(exc).__name__}: {exc}"[:300]
         return _finish(FileResult(path, None, [_gx0("GX001", msg, path)], msg), config)
     if not recognisable(report):
-        return _finish(FileResult(path, report, [_gx0("GX002", GX0_MESSAGES["GX002"], path)]), config)
+        return _finish(FileResult(path, report, [_gx0("GX002", GX0_MESSAGES["GX002"], path)]), config, rules)
     findings = check_report(report, rules, english=config.lang == "en")
-    return _finish(FileResult(path, report, findings), config)
+    return _finish(FileResult(path, report, findings), config, rules)
 
 
-def _finish(result: FileResult, config: Config) -> FileResult:
+def _finish(result: FileResult, config: Config, rules: tuple[Rule, ...] = ()) -> FileResult:
+    if rules and result.report is not None and result.report.format in ("txt", "md", "html"):
+        from gxlint.suppress import apply_to_result
+
+        apply_to_result(result, rules, all_rules(config))
     kept = []
     for f in result.findings:
         if not config.enabled(f.code) or config.ignored_for(result.path, f.code):

@@ -1,0 +1,360 @@
+"""The one findings model every output format renders: plain data (dicts, lists, strings, numbers) built once per
+run from the RunResult. Templates only read it; nothing here knows about any output format.
+
+    model = {
+      "tool": {"name", "version"},
+      "root": {"path", "uri"},            # what relative paths and URIs are relative to
+      "rules": [rule...],                 # every enabled rule, plus any rule a finding names; sorted by code
+      "files": [file...],                 # sorted by path
+      "findings": [finding...],           # every finding of every file, in file order
+      "summary": {...},                   # counts by level, rule, agency, year
+      "notifications": [{"path", "uri", "message"}],   # files that could not be read (GX001)
+      "execution_successful": bool,
+      "notes": [str],                     # run-level remarks (stale baseline entries, …)
+    }
+
+A finding: code, level, level_zh, sarif_level, github_level, rule, rule_index, message, path, relpath, uri, line, col,
+end_line, end_col, location (Chinese wording), origin, cell {table,row,col,path,table_name,row_label,col_label},
+cells [...], values {left,right,expression,…}, snippet, fingerprint, source {line,before,mark,after} (the offending
+source line, windowed), row {label, columns [{label,raw,mark}]} (the cell's table row), involved [{path,raw}].
+A file: path, relpath, uri, format, error, unreadable, clean, title, agency, year, layout, counts, findings,
+suppressed, baselined, tables [{id,name,columns,rows [{id,label,extra,cells [{col,raw,state,marks,level,role}]}]}].
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from gxlint.findings import LEVEL_RANK, CellRef, Finding
+from gxlint.source import source_lines
+
+if TYPE_CHECKING:
+    from gxlint.api import FileResult
+    from gxlint.check.rule import Rule
+    from gxlint.report import Report
+    from gxlint.run import RunResult
+
+LEVEL_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+LAYOUT_ZH = {"2019": "2019年版", "2021": "2021年版", "pre-2019": "2019年以前的旧结构"}
+FORMAT_ZH = {"txt": "文本", "md": "Markdown", "html": "网页", "docx": "Word", "pdf": "PDF"}
+WINDOW = 36  # code points of context either side of a column in a long source line
+ROW_WINDOW = 4  # table columns either side of the marked cell in the text view of a wide row
+
+
+def _clean(label: str) -> str:
+    return label.replace("\x1f", "").replace("\x1e", "").replace("\n", "").strip()
+
+
+def choose_root(paths: Iterable[str], cwd: Path | None = None) -> Path:
+    """The folder relative paths are relative to: the working directory when every file is inside it, else the
+    deepest folder holding them all."""
+    cwd = (cwd or Path.cwd()).resolve()
+    resolved = [Path(p).resolve() for p in paths]
+    if all(cwd == p or cwd in p.parents for p in resolved):
+        return cwd
+    try:
+        common = Path(os.path.commonpath([str(p.parent) for p in resolved]))
+    except ValueError:  # different drives
+        return cwd
+    return common
+
+
+def relpath(path: str, root: Path) -> str:
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def file_uri(rel: str) -> str:
+    """A relative URI reference for a relative POSIX path (non-ASCII and reserved characters percent-encoded)."""
+    return quote(rel, safe="/-._~")
+
+
+def rule_dict(rule: Rule, index: int) -> dict[str, Any]:
+    description = (rule.description or rule.summary).strip()
+    help_lines = [rule.summary.strip(), "", description]
+    if rule.rationale:
+        help_lines += ["", f"依据：{rule.rationale.strip()}"]
+    if rule.references:
+        help_lines += ["", "参考：" + "；".join(rule.references)]
+    help_lines += ["", f"详见 gxlint explain {rule.code}"]
+    return {
+        "index": index, "code": rule.code, "name": rule.name, "level": rule.level, "level_zh": LEVEL_ZH[rule.level],
+        "sarif_level": SARIF_LEVEL[rule.level], "summary": rule.summary.strip(), "description": description,
+        "rationale": rule.rationale.strip(), "references": list(rule.references),
+        "tags": sorted(set(rule.tags) | {"gxlint"}), "kind": rule.kind, "help": "\n".join(help_lines).strip(),
+        "applies": rule.applies,
+    }
+
+
+def cell_dict(c: CellRef) -> dict[str, Any]:
+    return {"table": c.table, "row": c.row, "col": c.col, "path": c.path(), "table_name": c.table_name or c.table,
+            "row_label": _clean(c.row_label or c.row), "col_label": c.col_label or c.col}
+
+
+def _column_labels(report: Report, table_id: str) -> dict[str, str]:
+    from gxlint.recognise.layouts import layout
+
+    lay = layout(report.layout) if report.layout in ("2019", "2021") else None
+    spec = lay.table(table_id) if lay else None
+    return {c.id: c.label for c in spec.columns} if spec else {}
+
+
+def _source(f: Finding, lines: tuple[str, ...] | None) -> dict[str, Any] | None:
+    line = f.origin.line
+    if lines is None or line is None or not 1 <= line <= len(lines):
+        return None
+    text = lines[line - 1].rstrip("\r\n")
+    col = max(1, min(f.origin.col or 1, len(text) + 1))
+    i = col - 1
+    length = 1
+    if f.snippet and text.startswith(f.snippet, i):
+        length = max(1, len(f.snippet))
+    if f.origin.end_line == line and f.origin.end_col and f.origin.end_col > col:
+        length = f.origin.end_col - col
+    length = min(length, 60)
+    start = max(0, i - WINDOW)
+    end = min(len(text), i + length + WINDOW)
+    before = ("…" if start > 0 else "") + text[start:i].expandtabs(4)
+    mark = text[i:i + length] or " "
+    after = text[i + length:end] + ("…" if end < len(text) else "")
+    return {"line": line, "before": before, "mark": mark, "after": after}
+
+
+def _row_view(f: Finding, report: Report | None) -> dict[str, Any] | None:
+    if f.cell is None or report is None:
+        return None
+    table = report.tables.get(f.cell.table)
+    row = table.row(f.cell.row) if table else None
+    if row is None:
+        return None
+    labels = _column_labels(report, f.cell.table)
+    involved = {(c.table, c.row, c.col) for c in f.cells}
+    cols = []
+    marked = 0
+    for k, c in enumerate(row.cells):
+        key = (c.table, c.row, c.col)
+        mark = "main" if c.col == f.cell.col else ("involved" if key in involved else None)
+        if mark == "main":
+            marked = k
+        cols.append({"col": c.col, "label": labels.get(c.col, c.col), "raw": c.raw if c.raw != "" else "（空）",
+                     "mark": mark})
+    if len(cols) > 2 * ROW_WINDOW + 1:
+        lo = max(0, min(marked - ROW_WINDOW, len(cols) - 2 * ROW_WINDOW - 1))
+        hi = lo + 2 * ROW_WINDOW + 1
+        cut = cols[lo:hi]
+        if lo > 0:
+            cut.insert(0, {"col": "", "label": "…", "raw": "…", "mark": None})
+        if hi < len(cols):
+            cut.append({"col": "", "label": "…", "raw": "…", "mark": None})
+        cols = cut
+    return {"label": _clean(row.label) or f.cell.row_label, "columns": cols}
+
+
+def _involved(f: Finding, report: Report | None) -> list[dict[str, Any]]:
+    out = []
+    seen = set()
+    for c in f.cells:
+        key = (c.table, c.row, c.col)
+        if key in seen:
+            continue
+        seen.add(key)
+        cell = report.cell(c.table, c.row, c.col) if report is not None else None
+        out.append({"path": c.path(), "table": c.table, "row": c.row, "col": c.col,
+                    "raw": cell.raw if cell is not None else "", "same_row": f.cell is not None and c.row == f.cell.row
+                    and c.table == f.cell.table})
+    return out
+
+
+def finding_dict(f: Finding, n: int, rel: str, uri: str, rule_index: dict[str, int], report: Report | None,
+                 lines: tuple[str, ...] | None) -> dict[str, Any]:
+    o = f.origin
+    values = {k: v for k, v in f.values.items()}
+    return {
+        "id": f"f{n}", "code": f.code, "level": f.level, "level_zh": LEVEL_ZH.get(f.level, f.level),
+        "sarif_level": SARIF_LEVEL.get(f.level, "note"), "github_level": GITHUB_LEVEL.get(f.level, "notice"),
+        "rank": LEVEL_RANK.get(f.level, 0), "rule": f.rule_name, "rule_index": rule_index.get(f.code),
+        "message": f.message, "message_en": f.message_en, "path": f.path, "relpath": rel, "uri": uri,
+        "line": o.line, "col": o.col, "end_line": o.end_line, "end_col": o.end_col, "location": o.describe(),
+        "position": f"{o.line}:{o.col or 1}" if o.line is not None else o.describe(),
+        "origin": o.as_dict(), "cell": cell_dict(f.cell) if f.cell else None,
+        "cells": [cell_dict(c) for c in f.cells], "values": values,
+        "arithmetic": "left" in values and "right" in values,
+        "snippet": f.snippet, "fingerprint": replace(f, path=rel).fingerprint(),
+        "source": _source(f, lines), "row": _row_view(f, report), "involved": _involved(f, report),
+    }
+
+
+def _tables(report: Report | None, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if report is None:
+        return []
+    marks: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for f in findings:
+        if f["cell"]:
+            c = f["cell"]
+            marks[(c["table"], c["row"], c["col"])].append({"id": f["id"], "role": "main", "finding": f})
+        for c in f["cells"]:
+            key = (c["table"], c["row"], c["col"])
+            if f["cell"] and key == (f["cell"]["table"], f["cell"]["row"], f["cell"]["col"]):
+                continue
+            marks[key].append({"id": f["id"], "role": "involved", "finding": f})
+    out = []
+    for tid, t in report.tables.items():
+        if not t.found or not t.rows:
+            continue
+        labels = _column_labels(report, tid)
+        col_ids: list[str] = list(labels)
+        for row in t.rows:
+            for c in row.cells:
+                if c.col not in col_ids:
+                    col_ids.append(c.col)
+        rows = []
+        for row in t.rows:
+            by_col = {c.col: c for c in row.cells}
+            cells = []
+            for cid in col_ids:
+                c = by_col.get(cid)
+                ms = marks.get((tid, row.id, cid), [])
+                main = [m for m in ms if m["role"] == "main"]
+                top = max((m["finding"]["rank"] for m in (main or ms)), default=0)
+                level = next((lv for lv, r in LEVEL_RANK.items() if r == top), None) if ms else None
+                arith = next((m["finding"] for m in main if m["finding"]["arithmetic"]), None)
+                cells.append({
+                    "col": cid, "raw": c.raw if c else "", "state": c.state if c else "missing",
+                    "present": c is not None, "marks": [m["id"] for m in ms], "role": "main" if main else (
+                        "involved" if ms else None), "level": level,
+                    "codes": sorted({m["finding"]["code"] for m in ms}),
+                    "left": arith["values"]["left"] if arith else None,
+                    "right": arith["values"]["right"] if arith else None,
+                })
+            rows.append({"id": row.id, "label": _clean(row.label), "extra": row.extra, "cells": cells,
+                         "marked": any(c["marks"] for c in cells)})
+        out.append({"id": tid, "name": t.name, "columns": [{"id": c, "label": labels.get(c, c)} for c in col_ids],
+                    "rows": rows, "marked": any(r["marked"] for r in rows),
+                    "missing_rows": list(t.missing_rows)})
+    return out
+
+
+def _report_of(res: FileResult, reports: str) -> Report | None:
+    """The file's Report: kept by the run, or (a cached result keeps none) parsed again when the output needs it —
+    `reports` is "all", "findings" (only files with findings) or "none"."""
+    if res.report is not None or res.error is not None or reports == "none":
+        return res.report
+    if reports == "findings" and not res.findings:
+        return None
+    from gxlint.api import parse_file
+
+    try:
+        return parse_file(res.path)
+    except Exception:  # changed or gone since it was checked: draw nothing
+        return None
+
+
+def build(run: RunResult, cwd: Path | None = None, reports: str = "findings") -> dict[str, Any]:
+    from gxlint import __version__
+    from gxlint.api import all_rules
+
+    results: list[FileResult] = run.results
+    root = choose_root([r.path for r in results], cwd) if results else (cwd or Path.cwd()).resolve()
+    rules = {r.code: r for r in run.rules}
+    wanted = {f.code for r in results for f in r.findings} - set(rules)
+    if wanted:
+        for r in all_rules(run.config):
+            if r.code in wanted:
+                rules[r.code] = r
+    rule_list = [rule_dict(r, i) for i, r in enumerate(sorted(rules.values(), key=lambda r: r.code))]
+    rule_index = {r["code"]: r["index"] for r in rule_list}
+
+    files = []
+    all_findings: list[dict[str, Any]] = []
+    n = 0
+    for res in results:
+        rel = relpath(res.path, root)
+        uri = file_uri(rel)
+        lines = source_lines(res.path) if any(f.origin.line for f in res.findings) else None
+        rep = _report_of(res, reports)
+        fds = []
+        for f in res.findings:
+            n += 1
+            fds.append(finding_dict(f, n, rel, uri, rule_index, rep, lines))
+        all_findings.extend(fds)
+        counts = Counter(f["level"] for f in fds)
+        unreadable = rep is None and res.error is not None and not any(f.code == "GX002" for f in res.findings)
+        files.append({
+            "path": res.path, "relpath": rel, "uri": uri, "name": Path(res.path).name,
+            "format": (rep.format if rep else Path(res.path).suffix.lower().lstrip(".")) or "",
+            "error": res.error, "unreadable": unreadable, "clean": not fds and res.error is None,
+            "title": rep.title if rep else None, "agency": rep.agency if rep else None,
+            "year": rep.year if rep else None, "layout": rep.layout if rep else None,
+            "layout_zh": LAYOUT_ZH.get(rep.layout or "", "未识别") if rep else "未识别",
+            "counts": {lv: counts.get(lv, 0) for lv in LEVEL_ZH}, "findings": fds,
+            "worst": max((f["rank"] for f in fds), default=0),
+            "suppressed": len(res.suppressed), "baselined": len(res.baselined),
+            "tables": _tables(rep, fds),
+        })
+    return {
+        "schema": "gxlint-findings/1",
+        "tool": {"name": "gxlint", "version": __version__},
+        "root": {"path": str(root), "uri": root.as_uri() + "/" if not root.as_uri().endswith("/") else root.as_uri()},
+        "rules": rule_list, "files": files, "findings": all_findings,
+        "summary": summary(files, all_findings, rule_list, run),
+        "notifications": [{"path": f["path"], "relpath": f["relpath"], "uri": f["uri"], "message": f["error"]}
+                          for f in files if f["unreadable"]],
+        "execution_successful": not any(f["unreadable"] for f in files),
+        "notes": list(run.notes),
+        "fail_on": run.config.fail_on,
+    }
+
+
+def summary(files: list[dict[str, Any]], findings: list[dict[str, Any]], rules: list[dict[str, Any]],
+            run: RunResult) -> dict[str, Any]:
+    by_level = Counter(f["level"] for f in findings)
+    by_rule_count = Counter(f["code"] for f in findings)
+    by_rule_files: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        by_rule_files[f["code"]].add(f["path"])
+    rule_of = {r["code"]: r for r in rules}
+    by_rule = [{"code": code, "name": rule_of.get(code, {}).get("name", ""),
+                "summary": rule_of.get(code, {}).get("summary", ""),
+                "level": rule_of.get(code, {}).get("level", ""), "count": count, "files": len(by_rule_files[code])}
+               for code, count in sorted(by_rule_count.items())]
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for f in files:
+        agency = f["agency"] or "（未识别的机关）"
+        year = str(f["year"]) if f["year"] else "—"
+        g = groups.setdefault((agency, year), {"agency": agency, "year": year, "files": 0, "clean": 0,
+                                               "error": 0, "warning": 0, "info": 0})
+        g["files"] += 1
+        g["clean"] += 1 if f["clean"] else 0
+        for lv in LEVEL_ZH:
+            g[lv] += f["counts"][lv]
+    years: dict[str, dict[str, Any]] = {}
+    for g in groups.values():
+        y = years.setdefault(g["year"], {"year": g["year"], "files": 0, "clean": 0, "error": 0, "warning": 0,
+                                         "info": 0})
+        for k in ("files", "clean", "error", "warning", "info"):
+            y[k] += g[k]
+    return {
+        "files": len(files),
+        "clean": sum(1 for f in files if f["clean"]),
+        "with_findings": sum(1 for f in files if f["findings"]),
+        "unreadable": sum(1 for f in files if f["unreadable"]),
+        "findings": len(findings),
+        "by_level": {lv: by_level.get(lv, 0) for lv in LEVEL_ZH},
+        "by_rule": by_rule,
+        "by_agency": sorted(groups.values(), key=lambda g: (g["agency"], g["year"])),
+        "by_year": sorted(years.values(), key=lambda y: y["year"]),
+        "suppressed": run.suppressed if hasattr(run, "suppressed") else 0,
+        "baselined": getattr(run, "baselined", 0),
+        "baseline_stale": getattr(run, "baseline_stale", 0),
+    }

@@ -1,0 +1,173 @@
+"""Inline suppression comments in txt, md and html reports, and the unused ones (GX004).
+
+    <!-- gxlint-disable GX201 -->            … findings of GX201 from this line on
+    <!-- gxlint-enable GX201 -->             … up to this line (`gxlint-enable` alone closes every open block)
+    <!-- gxlint-disable-next-line GX301 -->  the next line only
+    <!-- gxlint-disable-line GX301 -->       this line only
+    <!-- gxlint-disable -->                  every rule (no codes)
+
+Codes are separated by commas or spaces and match by prefix (`GX3` covers GX301 … GX306), as --select does; text
+after " -- " is a reason and is ignored. A finding with no line (a missing part, a whole-file problem) is covered
+only by a `gxlint-disable` that is never closed. docx and pdf have no comments: use per-file-ignores or a baseline.
+
+A directive that suppresses nothing is reported as GX004, as is an unknown code or an enable without a disable. A
+directive is judged only for codes whose rules ran on the file (under `--select GX3` a `gxlint-disable GX201` is not
+called unused: GX201 did not run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import regex
+
+from gxlint.findings import Finding
+from gxlint.origin import Origin
+from gxlint.source import source_lines
+
+if TYPE_CHECKING:
+    from gxlint.api import FileResult
+    from gxlint.check.rule import Rule
+
+CODE = "GX004"
+ALWAYS_RUN = ("GX001", "GX002")  # emitted by reading and recognition, whatever rules are selected
+
+_DIRECTIVE = regex.compile(
+    r"<!--\s*gxlint-(?P<kind>disable-next-line|disable-line|disable|enable)(?=[\s,]|-->)(?P<body>.*?)-->",
+    regex.IGNORECASE | regex.DOTALL)
+_CODE = regex.compile(r"^[A-Za-z]+[0-9]*$")
+
+
+@dataclass
+class Directive:
+    kind: str  # disable | enable | disable-next-line | disable-line
+    codes: tuple[str, ...]  # () = every rule
+    line: int
+    col: int
+    text: str  # the comment as written
+    start: int = 0  # first line covered
+    end: int | None = None  # last line covered; None = to the end of the file
+    used: set[str] = field(default_factory=set)  # codes (or "*") that suppressed a finding
+    closed_by: Directive | None = None
+
+    def covers(self, f: Finding) -> str | None:
+        """The code of this directive that covers the finding, or None."""
+        line = f.origin.line
+        if line is None:
+            if self.kind != "disable" or self.end is not None:
+                return None
+        elif line < self.start or (self.end is not None and line > self.end):
+            return None
+        if not self.codes:
+            return "*"
+        best = max((c for c in self.codes if f.code.startswith(c)), key=len, default=None)
+        return best
+
+
+def parse_directives(lines: Iterable[str]) -> tuple[list[Directive], list[Directive]]:
+    """Every directive of a file with the lines it covers, and the `gxlint-enable`s that closed nothing."""
+    found: list[Directive] = []
+    for lineno, text in enumerate(lines, start=1):
+        if "gxlint-" not in text.lower():
+            continue
+        for m in _DIRECTIVE.finditer(text):
+            body = m.group("body").split(" -- ", 1)[0].strip()
+            body = body.split("--", 1)[0] if body.startswith("--") else body
+            codes = tuple(dict.fromkeys(c.upper() for c in regex.split(r"[\s,，、]+", body) if c))
+            kind = m.group("kind").lower()
+            if kind == "disable" and len(codes) > 1:  # one block per code: `gxlint-enable GX201` closes GX201 alone
+                found.extend(Directive(kind, (c,), lineno, m.start() + 1, m.group(0).strip()) for c in codes)
+            else:
+                found.append(Directive(kind, codes, lineno, m.start() + 1, m.group(0).strip()))
+    directives: list[Directive] = []
+    stray: list[Directive] = []
+    open_blocks: list[Directive] = []
+    for d in found:
+        if d.kind == "disable-next-line":
+            d.start = d.end = d.line + 1
+        elif d.kind == "disable-line":
+            d.start = d.end = d.line
+        elif d.kind == "disable":
+            d.start = d.line
+            open_blocks.append(d)
+        else:  # enable: closes the open blocks of the codes it names, or every open block when it names none
+            closing = [b for b in open_blocks if not d.codes or (b.codes and set(b.codes) <= set(d.codes))]
+            if not closing:
+                stray.append(d)
+                continue
+            for b in closing:
+                b.end = d.line
+                b.closed_by = d
+                open_blocks.remove(b)
+            continue
+        directives.append(d)
+    return directives, stray
+
+
+def apply(findings: list[Finding], path: str, ran: Collection[str], known: Collection[str],
+          lines: Iterable[str] | None = None, level: str = "warning") -> tuple[list[Finding], list[Finding]]:
+    """(kept findings, GX004 for unused directives among them; suppressed findings). `ran`: codes whose rules ran on
+    this file; `known`: every rule code there is; `lines`: the file's lines (read from `path` when None); `level`:
+    GX004's level."""
+    if lines is None:
+        lines = source_lines(path)
+        if lines is None:
+            return findings, []
+    directives, stray = parse_directives(lines)
+    if not directives and not stray:
+        return findings, []
+    kept: list[Finding] = []
+    suppressed: list[Finding] = []
+    for f in findings:
+        hit = False
+        for d in directives:
+            code = d.covers(f)
+            if code is not None:
+                d.used.add(code)
+                hit = True
+        (suppressed if hit else kept).append(f)
+    ran_all = set(ran) | set(ALWAYS_RUN)
+    extra: list[tuple[Finding, Directive]] = []
+
+    def report(d: Directive, code: str, zh: str, en: str) -> None:
+        extra.append((Finding(code=CODE, level=level, message=zh, path=path, origin=Origin(line=d.line, col=d.col),
+                              rule_name="unused-suppression", snippet=f"{d.text} {code}".strip(), message_en=en), d))
+
+    for d in directives:
+        if not d.codes:
+            if "*" not in d.used:
+                report(d, "", f"抑制注释「{d.text}」没有抑制任何问题，可以删除",
+                       f"the suppression comment {d.text} suppresses nothing")
+            continue
+        for c in d.codes:
+            if not _CODE.match(c) or not any(k.startswith(c) for k in known):
+                report(d, c, f"抑制注释「{d.text}」中的「{c}」不是 gxlint 的规则代码",
+                       f"{c} in the suppression comment {d.text} is not a gxlint rule code")
+            elif c not in d.used and any(k.startswith(c) for k in ran_all):
+                report(d, c, f"抑制注释「{d.text}」中的 {c} 没有抑制任何问题，可以删除",
+                       f"{c} in the suppression comment {d.text} suppresses nothing")
+    for d in stray:
+        report(d, "", f"「{d.text}」前面没有对应的 gxlint-disable",
+               f"{d.text} has no gxlint-disable before it")
+    for f, source in extra:  # a GX004 can itself be suppressed (`<!-- gxlint-disable-next-line GX004 -->`)
+        if any(d.covers(f) for d in directives if d is not source and d.line != source.line):
+            suppressed.append(f)
+        else:
+            kept.append(f)
+    kept.sort(key=Finding.sort_key)
+    return kept, suppressed
+
+
+def apply_to_result(result: FileResult, rules: Iterable[Rule], known: Iterable[Rule]) -> None:
+    """Apply the file's suppression comments to a lint result in place (api.lint_path calls this for txt/md/html).
+    GX004 findings are added only when the GX004 rule is among `rules`."""
+    rules = tuple(rules)
+    own = next((r for r in rules if r.code == CODE), None)
+    kept, suppressed = apply(result.findings, result.path, {r.code for r in rules}, {r.code for r in known},
+                             level=own.level if own else "warning")
+    if own is None:
+        kept = [f for f in kept if f.code != CODE]
+    result.findings = kept
+    result.suppressed.extend(suppressed)
