@@ -29,6 +29,7 @@ class CheckOptions:
     progress: bool = False  # "检查中 n/N" on stderr (the CLI sets it on a terminal, never for machine formats)
     keep_reports: bool = False  # keep each file's Report in its FileResult (renderers that draw the tables)
     cross: bool = True  # run the cross-report rules (GX801–GX805) when the batch has more than one report
+    baseline: str | None = None  # accept the findings this baseline file lists (gxlint/baseline.py)
 
 
 @dataclass
@@ -37,7 +38,13 @@ class RunResult:
     rules: tuple[Rule, ...]
     config: Config
     notes: list[str] = field(default_factory=list)  # run-level messages for stderr
+    baselined: int = 0  # findings the baseline accepted
+    baseline_stale: int = 0  # baseline entries that matched nothing (fixed since): `gxlint baseline prune`
     stats: dict[str, Any] = field(default_factory=dict)  # files, cached, jobs, seconds, cross (for --statistics)
+
+    @property
+    def suppressed(self) -> int:
+        return sum(len(r.suppressed) for r in self.results)
 
     @property
     def findings(self) -> list:
@@ -72,7 +79,20 @@ def run_check(opts: CheckOptions) -> RunResult:
     files = discover(opts.paths, opts.exclude + base.exclude)
     results, stats = lint_files(files, opts)
     effective = base.with_cli(fail_on=opts.fail_on, select=opts.select, ignore=opts.ignore)
-    return RunResult(results=results, rules=ruleset(effective), config=effective, stats=stats)
+    run = RunResult(results=results, rules=ruleset(effective), config=effective, stats=stats)
+    if opts.baseline:
+        apply_baseline(run, opts.baseline)
+    return run
+
+
+def apply_baseline(run: RunResult, path: str) -> None:
+    """Move the findings the baseline file accepts out of the results (they are counted, not shown)."""
+    from gxlint import baseline
+
+    applied = baseline.apply(run.results, baseline.load(path))
+    run.baselined, run.baseline_stale = applied.baselined, applied.stale
+    if applied.stale:
+        run.notes.append(f"基线中有 {applied.stale} 项已不再出现（问题已改正），可运行 gxlint baseline prune 清理")
 
 
 # -- the batch: per-file configuration, cache, workers, cross-report pass (gxlint/batch.py, gxlint/cache.py) -----
