@@ -95,6 +95,15 @@ def to_json(value: Any, indent: int | None = None) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent)
 
 
+def csp_hash(text: Any) -> str:
+    """The CSP source expression allowing exactly this inline script ('sha256-…')."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(str(text).encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
 def gh_data(text: Any) -> str:
     return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
@@ -130,7 +139,8 @@ def environment(extra: str | None = None) -> jinja2.Environment:
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
     )
     env.filters.update(json=to_json, paint=paint, dwidth=dwidth, ljust_w=ljust_w, rjust_w=rjust_w,
-                       center_w=center_w, gh_data=gh_data, gh_prop=gh_prop, xml_text=xml_text)
+                       center_w=center_w, gh_data=gh_data, gh_prop=gh_prop, xml_text=xml_text,
+                       csp_hash=csp_hash)
     return env
 
 
@@ -170,7 +180,11 @@ def context_for(run: RunResult, color: bool = False, cwd: Path | None = None, re
     from gxlint.render.model import build
 
     model = build(run, cwd=cwd, reports=reports)
-    return {**model, "model": model, "color": color, "results": run.results, "version": __version__}
+    import datetime
+
+    generated = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    return {**model, "model": model, "color": color, "results": run.results, "version": __version__,
+            "generated": generated}
 
 
 def render_run(run: RunResult, fmt: str = "text", user_template: str | None = None, color: bool = False,

@@ -189,7 +189,7 @@ def finding_dict(f: Finding, n: int, rel: str, uri: str, rule_index: dict[str, i
         "position": f"{o.line}:{o.col or 1}" if o.line is not None else o.describe(),
         "origin": o.as_dict(), "cell": cell_dict(f.cell) if f.cell else None,
         "cells": [cell_dict(c) for c in f.cells], "values": values,
-        "arithmetic": "left" in values and "right" in values,
+        "arithmetic": values.get("left") is not None and values.get("right") is not None,
         "snippet": f.snippet, "fingerprint": replace(f, path=rel).fingerprint(),
         "source": _source(f, lines), "row": _row_view(f, report), "involved": _involved(f, report),
     }
@@ -291,7 +291,7 @@ def build(run: RunResult, cwd: Path | None = None, reports: str = "findings") ->
         counts = Counter(f["level"] for f in fds)
         unreadable = rep is None and res.error is not None and not any(f.code == "GX002" for f in res.findings)
         files.append({
-            "path": res.path, "relpath": rel, "uri": uri, "name": Path(res.path).name,
+            "index": len(files) + 1, "path": res.path, "relpath": rel, "uri": uri, "name": Path(res.path).name,
             "format": (rep.format if rep else Path(res.path).suffix.lower().lstrip(".")) or "",
             "error": res.error, "unreadable": unreadable, "clean": not fds and res.error is None,
             "title": rep.title if rep else None, "agency": rep.agency if rep else None,
