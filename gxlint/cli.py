@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gxlint import __version__
+
+if TYPE_CHECKING:
+    from gxlint.run import RunResult
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="gxlint — 政府信息公开工作年度报告合规检查工具")
@@ -40,41 +44,136 @@ def check(
     template: Annotated[Path | None, typer.Option(help="用自己的 Jinja 模板渲染")] = None,
     fail_on: Annotated[str | None, typer.Option("--fail-on", help="error|warning|info|never")] = None,
     lang: Annotated[str | None, typer.Option(help="消息语言 zh|en")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="基线文件：其中已接受的问题不再报告")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不在标准错误输出摘要")] = False,
+    color: Annotated[str, typer.Option("--color", help="auto|always|never（auto：终端才着色，遵从 NO_COLOR、FORCE_COLOR）")]
+    = "auto",
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="并行进程数（默认：CPU 核数）")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不读也不写缓存")] = False,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="缓存目录（默认：配置文件旁或当前目录的 .gxlint_cache/）")]
+    = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="在标准错误输出按规则统计的问题数和用时")] = False,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="排除的文件或目录（glob，可多次给出）")] = None,
 ) -> None:
     """检查报告，报告所有问题。"""
+    from gxlint.baseline import BaselineError
     from gxlint.check.engine import RuleRuntimeError
     from gxlint.check.loader import RuleFileError
     from gxlint.config import ConfigError
-    from gxlint.findings import LEVEL_RANK
-    from gxlint.render import FORMATS, render
+    from gxlint.render import FORMATS, needs_reports
     from gxlint.run import CheckOptions, UsageError, run_check
 
     if format not in FORMATS and template is None:
         _fail(f"未知的输出格式「{format}」，可选：{', '.join(FORMATS)}")
     if fail_on is not None and fail_on not in ("error", "warning", "info", "never"):
         _fail("--fail-on 应为 error、warning、info 或 never")
+    if color not in ("auto", "always", "never"):
+        _fail("--color 应为 auto、always 或 never")
+    if template is not None and not template.is_file():
+        _fail(f"找不到模板文件：{template}")
     opts = CheckOptions(paths=tuple(str(p) for p in paths), config=str(config) if config else None,
                         select=_codes(select), ignore=_codes(ignore), extend_select=_codes(extend_select) or (),
-                        fail_on=fail_on, lang=lang)
+                        fail_on=fail_on, lang=lang, baseline=str(baseline) if baseline else None,
+                        **_batch_options(jobs, no_cache, cache_dir, exclude, format, output, quiet))
+    if needs_reports(format, str(template) if template else None) == "all":  # the output draws every report
+        opts = dataclasses.replace(opts, keep_reports=True)
     try:
         run = run_check(opts)
-    except (ConfigError, RuleFileError, RuleRuntimeError, UsageError) as exc:
+    except (ConfigError, RuleFileError, RuleRuntimeError, UsageError, BaselineError) as exc:
         _fail(str(exc))
-    context = {"results": run.results, "rules": run.rules, "version": __version__}
-    text = render(FORMATS.get(format, ""), context, str(template) if template else None)
+    _emit(run, format, output, template, color, quiet)
+    if statistics:
+        _statistics(run)
+    raise typer.Exit(_exit_code(run))
+
+
+def _batch_options(jobs: int | None, no_cache: bool, cache_dir: Path | None, exclude: list[str] | None, format: str,
+                   output: Path | None, quiet: bool) -> dict[str, object]:
+    """The batch side of `check`: workers, cache, excludes, progress (stderr on a terminal, never machine formats)."""
+    from gxlint.render import MACHINE_FORMATS
+
+    progress = not quiet and format not in MACHINE_FORMATS and sys.stderr.isatty()
+    return {"jobs": jobs, "cache": not no_cache, "cache_dir": str(cache_dir) if cache_dir else None,
+            "exclude": tuple(exclude or ()), "progress": progress, "keep_reports": format == "html"}
+
+
+def _statistics(run: RunResult) -> None:
+    """--statistics: findings per rule (ruff style), then files, cache hits and time, on stderr."""
+    counts: dict[str, int] = {}
+    for f in run.findings:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    names = {r.code: (r.name, r.level) for r in run.rules}
+    levels = {f.code: f.level for f in run.findings}
+    out = []
+    for code in sorted(counts, key=lambda c: (-counts[c], c)):
+        name, _ = names.get(code, ("", ""))
+        out.append(f"{counts[code]:>7}  {code}  [{levels[code]}]  {name}")
+    st = run.stats
+    if st:
+        secs = st.get("seconds", 0.0)
+        rate = st["files"] / secs if secs > 0 else 0.0
+        out.append(f"{st['files']} 个文件（缓存命中 {st['cached']}，检查 {st['linted']}），{st['jobs']} 个进程，"
+                   f"用时 {secs:.2f} 秒（{rate:.0f} 份/秒；跨报告检查 {st.get('cross_seconds', 0.0):.2f} 秒）")
+    sys.stderr.write("\n".join(out) + "\n")
+
+
+@app.command()
+def clean(
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="缓存目录（默认：配置文件旁或当前目录的 .gxlint_cache/）")]
+    = None,
+    config: Annotated[Path | None, typer.Option(help="配置文件")] = None,
+) -> None:
+    """删除缓存目录（.gxlint_cache/）。"""
+    from gxlint.cache import clean as clean_cache
+    from gxlint.cache import default_cache_dir
+    from gxlint.config import ConfigError, config_for
+
+    try:
+        where = cache_dir or default_cache_dir(config_for(".", str(config) if config else None))
+    except ConfigError as exc:
+        _fail(str(exc))
+    try:
+        removed = clean_cache(where)
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+    typer.echo(f"已删除缓存 {where}" if removed else f"没有缓存 {where}", err=True)
+
+
+def _emit(run: RunResult, format: str, output: Path | None, template: Path | None, color: str, quiet: bool) -> None:
+    """Render the findings to stdout or `output`, and the summary to stderr (unless quiet)."""
+    import jinja2
+
+    from gxlint.render import MACHINE_FORMATS, render_run, use_color
+
+    colored = output is None and template is None and format not in MACHINE_FORMATS and \
+        use_color(color, sys.stdout)
+    try:
+        text, summary = render_run(run, format, str(template) if template else None, color=colored,
+                                   color_summary=use_color(color, sys.stderr))
+    except jinja2.TemplateError as exc:
+        where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        _fail(f"模板出错：{where}{type(exc).__name__}: {exc}")
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"无法写入 {output}：{exc.strerror or exc}")
     else:
         sys.stdout.write(text)
-    findings = run.findings
-    counts = {lvl: sum(1 for f in findings if f.level == lvl) for lvl in ("error", "warning", "info")}
-    typer.echo(f"检查了 {len(run.results)} 个文件：{counts['error']} 个错误，{counts['warning']} 个警告，"
-               f"{counts['info']} 个提示", err=True)
+        sys.stdout.flush()
+    if not quiet:
+        sys.stderr.write(summary)
+
+
+def _exit_code(run: RunResult) -> int:
+    """0: nothing at or above fail-on; 1: findings at or above it (fail-on never: always 0)."""
+    from gxlint.findings import LEVEL_RANK
+
     fail_level = run.config.fail_on
     if fail_level == "never":
-        raise typer.Exit(EXIT_OK)
+        return EXIT_OK
     threshold = LEVEL_RANK[fail_level]
-    raise typer.Exit(EXIT_FINDINGS if any(f.rank >= threshold for f in findings) else EXIT_OK)
+    return EXIT_FINDINGS if any(f.rank >= threshold for f in run.findings) else EXIT_OK
 
 
 @app.command()
@@ -160,6 +259,110 @@ def test_rules(
         typer.echo(f"FAIL {r.rule.code} {r.example.name} ({r.rule.source}:{r.example.line}): {r.detail}")
     typer.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@app.command()
+def new(
+    year: Annotated[int, typer.Option("--year", "-y", help="报告年度，如 2024（2019–2020 用 2019 年版格式，2021 起用 2021 年版）")],
+    format: Annotated[str, typer.Option("--format", "-f", help="docx|md|html|txt|pdf")] = "docx",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="输出文件（- 为标准输出；默认：标题.扩展名）")] = None,
+    agency: Annotated[str, typer.Option("--agency", help="机关名称")] = "某某县人民政府",
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的文件")] = False,
+) -> None:
+    """生成一份空白的官方格式年度报告（每个单元格都是 0），供填报起步。"""
+    from gxlint.write import FORMATS as WRITE_FORMATS
+    from gxlint.write import WriteError, write
+    from gxlint.write.draft import Draft
+
+    fmt = format.lower().lstrip(".")
+    if fmt not in WRITE_FORMATS:
+        _fail(f"未知的格式「{format}」，可选：{', '.join(WRITE_FORMATS)}")
+    if not 2008 <= year <= 2100:
+        _fail(f"年度 {year} 不合理（政府信息公开条例自 2008 年施行）")
+    if year < 2019:
+        _fail("2019 年以前的报告没有统一的官方表格格式；请用 --year 2019 或更晚的年度")
+    if not agency.strip() or any(ch in agency for ch in "/\\\n\r\t"):
+        _fail("--agency 应是机关名称（不能含 / \\ 或换行）")
+    try:
+        data = write(Draft.blank(year, agency=agency.strip()), fmt)
+    except WriteError as exc:
+        _fail(str(exc))
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = Path(output) if output else Path(f"{agency.strip()}{year}年政府信息公开工作年度报告.{fmt}")
+    if target.exists() and not force:
+        _fail(f"{target} 已存在（用 --force 覆盖，或用 -o 指定其他文件名）")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        _fail(f"无法写入 {target}：{exc.strerror or exc}")
+    typer.echo(f"已生成 {target}（{year}年度，{'2019' if year <= 2020 else '2021'}年版格式，所有单元格为 0）", err=True)
+
+
+baseline_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                           help="基线：接受旧报告现有的问题，只报告新出现的问题")
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="基线文件")] = Path(".gxlint-baseline.json"),
+    config: Annotated[Path | None, typer.Option(help="配置文件")] = None,
+    select: Annotated[str | None, typer.Option(help="只检查这些规则（代码前缀）")] = None,
+    ignore: Annotated[str | None, typer.Option(help="不检查这些规则（代码前缀）")] = None,
+) -> None:
+    """检查 PATHS，把现有的全部问题写入基线文件；之后 gxlint check --baseline 文件 只报告新问题。"""
+    from gxlint import baseline as bl
+
+    run = _run_quietly(paths, config, select, ignore)
+    base = bl.create(run.results, output)
+    try:
+        base.write(output)
+    except OSError as exc:
+        _fail(f"无法写入 {output}：{exc.strerror or exc}")
+    typer.echo(f"已写入 {output}：{len(base.files)} 个文件的 {base.total()} 个问题", err=True)
+
+
+@baseline_app.command("prune")
+def baseline_prune(
+    paths: Annotated[list[Path] | None, typer.Argument(help="要重新检查的文件（默认：基线中列出的文件）")] = None,
+    baseline: Annotated[Path, typer.Option("--baseline", "-b", help="基线文件")] = Path(".gxlint-baseline.json"),
+    config: Annotated[Path | None, typer.Option(help="配置文件")] = None,
+) -> None:
+    """删除基线中已不再出现的问题（已改正的），以及已删除文件的条目。"""
+    from gxlint import baseline as bl
+
+    try:
+        base = bl.load(baseline)
+    except bl.BaselineError as exc:
+        _fail(str(exc))
+    if not paths:
+        paths = [base.folder / rel for rel in base.files if (base.folder / rel).exists()]
+    run = _run_quietly(paths, config, None, None) if paths else None
+    pruned, dropped = bl.prune(base, run.results if run else [])
+    try:
+        pruned.write(baseline)
+    except OSError as exc:
+        _fail(f"无法写入 {baseline}：{exc.strerror or exc}")
+    typer.echo(f"已更新 {baseline}：删除 {dropped} 项，保留 {pruned.total()} 项", err=True)
+
+
+def _run_quietly(paths: list[Path], config: Path | None, select: str | None, ignore: str | None) -> RunResult:
+    from gxlint.check.engine import RuleRuntimeError
+    from gxlint.check.loader import RuleFileError
+    from gxlint.config import ConfigError
+    from gxlint.run import CheckOptions, UsageError, run_check
+
+    opts = CheckOptions(paths=tuple(str(p) for p in paths), config=str(config) if config else None,
+                        select=_codes(select), ignore=_codes(ignore))
+    try:
+        return run_check(opts)
+    except (ConfigError, RuleFileError, RuleRuntimeError, UsageError) as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
 
 
 @app.callback(invoke_without_command=True)
