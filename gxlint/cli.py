@@ -89,12 +89,13 @@ def check(
 
 def _batch_options(jobs: int | None, no_cache: bool, cache_dir: Path | None, exclude: list[str] | None, format: str,
                    output: Path | None, quiet: bool) -> dict[str, object]:
-    """The batch side of `check`: workers, cache, excludes, progress (stderr on a terminal, never machine formats)."""
+    """The batch side of `check`: workers, cache, excludes, progress (stderr on a terminal, never machine formats).
+    Reports are not kept in memory: the HTML renderer parses again the few files whose tables it draws."""
     from gxlint.render import MACHINE_FORMATS
 
     progress = not quiet and format not in MACHINE_FORMATS and sys.stderr.isatty()
     return {"jobs": jobs, "cache": not no_cache, "cache_dir": str(cache_dir) if cache_dir else None,
-            "exclude": tuple(exclude or ()), "progress": progress, "keep_reports": format == "html"}
+            "exclude": tuple(exclude or ()), "progress": progress}
 
 
 def _statistics(run: RunResult) -> None:
