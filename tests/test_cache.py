@@ -1,0 +1,215 @@
+"""The content cache: hits, misses, invalidation by content / config / rules / path, atomic JSON entries, a damaged
+entry, `--no-cache`, `--cache-dir`, `gxlint clean`, and the findings it serves equal to the ones it stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gxlint.cache import Cache, clean, default_cache_dir, finding_from_json, finding_to_json
+from gxlint.config import Config
+from gxlint.run import CheckOptions, run_check
+
+
+def _report(seed: int, defect: bool = False, fmt: str = "txt", agency: str = "某某县人民政府", year: int = 2024) -> bytes:
+    import random
+
+    from gxlint.write import write
+    from gxlint.write.draft import Draft
+
+    draft = Draft.consistent_random(random.Random(seed), year, agency=agency)
+    if defect:
+        draft = draft.with_cell("t3", "r1", "natural", "9999")
+    return write(draft, fmt)
+
+
+def _run(paths: list[Path], cache_dir: Path, **kw: object) -> tuple[dict[str, list[dict]], dict]:
+    from gxlint.config import find_config
+
+    find_config.cache_clear()  # config files appear between runs of this one process
+    run = run_check(CheckOptions(paths=tuple(str(p) for p in paths), cache_dir=str(cache_dir), jobs=1,
+                                 **kw))  # type: ignore[arg-type]
+    return {Path(r.path).name: [f.as_dict() for f in r.findings] for r in run.results}, run.stats
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    d = tmp_path / "reports"
+    d.mkdir()
+    for i in range(4):
+        (d / f"r{i}.txt").write_bytes(_report(i, defect=i == 1))
+    (d / "r4.html").write_bytes(_report(4, fmt="html"))
+    return d
+
+
+def test_miss_then_hit_with_the_same_findings(folder: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cold, s1 = _run([folder], cache_dir)
+    warm, s2 = _run([folder], cache_dir)
+    assert (s1["cached"], s1["linted"]) == (0, 5)
+    assert (s2["cached"], s2["linted"]) == (5, 0)
+    assert cold == warm
+    assert any(f["code"] == "GX301" for f in cold["r1.txt"])
+    assert (cache_dir / "CACHEDIR.TAG").is_file() and (cache_dir / ".gitignore").read_text().strip().endswith("*")
+    assert not list(cache_dir.rglob(".tmp-*"))  # atomic writes leave no temporaries
+
+
+def test_content_change_invalidates_that_file_only(folder: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _run([folder], cache_dir)
+    (folder / "r2.txt").write_bytes(_report(2, defect=True))
+    found, stats = _run([folder], cache_dir)
+    assert (stats["cached"], stats["linted"]) == (4, 1)
+    assert any(f["code"] == "GX301" for f in found["r2.txt"])
+
+
+def test_config_change_invalidates(folder: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _run([folder], cache_dir)
+    (folder / ".gxlint.yaml").write_text("rules:\n  GX301: warning\n", encoding="utf-8")
+    found, stats = _run([folder], cache_dir)
+    assert stats["linted"] == 5
+    assert {f["level"] for f in found["r1.txt"] if f["code"] == "GX301"} == {"warning"}
+    _, again = _run([folder], cache_dir)
+    assert again["cached"] == 5
+    # the command line's selection is part of the configuration too
+    _, narrowed = _run([folder], cache_dir, select=("GX3",))
+    assert narrowed["linted"] == 5
+
+
+def test_rule_change_invalidates(folder: Path, tmp_path: Path) -> None:
+    from gxlint.check.loader import builtin_rules_dir
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    rule = (builtin_rules_dir() / "GX301.yaml").read_text(encoding="utf-8")
+    (pack / "GX301.yaml").write_text(rule, encoding="utf-8")
+    (folder / ".gxlint.yaml").write_text(f"rules_paths: [{pack}]\n", encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    _run([folder], cache_dir)
+    _, same = _run([folder], cache_dir)
+    assert same["cached"] == 5
+    (pack / "GX301.yaml").write_text(rule.replace("level: error", "level: info"), encoding="utf-8")
+    from gxlint.cache import rules_fingerprint
+
+    rules_fingerprint.cache_clear()
+    import gxlint.api
+
+    gxlint.api._rules_for.cache_clear()
+    found, changed = _run([folder], cache_dir)
+    assert changed["linted"] == 5
+    assert {f["level"] for f in found["r1.txt"] if f["code"] == "GX301"} == {"info"}
+
+
+def test_same_bytes_elsewhere_is_a_separate_entry(folder: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _run([folder / "r1.txt"], cache_dir)
+    other = tmp_path / "elsewhere.txt"
+    other.write_bytes((folder / "r1.txt").read_bytes())
+    found, stats = _run([other], cache_dir)
+    assert stats["linted"] == 1
+    assert all(f["path"] == str(other) for f in found["elsewhere.txt"])
+
+
+def test_damaged_entries_are_misses_and_get_rewritten(folder: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    cold, _ = _run([folder], cache_dir)
+    entries = sorted((cache_dir / "v1").rglob("*.json"))
+    assert len(entries) == 5
+    entries[0].write_bytes(b'{"format": "v1", "findi')
+    entries[1].write_text(json.dumps({"format": "v0"}), encoding="utf-8")
+    found, stats = _run([folder], cache_dir)
+    assert stats["linted"] == 2 and found == cold
+    _, again = _run([folder], cache_dir)
+    assert again["cached"] == 5
+
+
+def test_unreadable_files_are_never_cached(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    cache_dir = tmp_path / "cache"
+    for _ in range(2):
+        found, stats = _run([bad], cache_dir)
+        assert [f["code"] for f in found["bad.pdf"]] == ["GX001"]
+        assert stats["linted"] == 1
+
+
+def test_no_cache_writes_nothing(folder: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _, stats = _run([folder], cache_dir, cache=False)
+    assert not cache_dir.exists() and stats["cached"] == 0
+
+
+def test_default_cache_dir_is_next_to_the_config(folder: Path, tmp_path: Path) -> None:
+    (folder / ".gxlint.yaml").write_text("ignore: [GX7]\n", encoding="utf-8")
+    from gxlint.config import config_for
+
+    assert default_cache_dir(config_for(str(folder / "r0.txt"))) == folder.resolve() / ".gxlint_cache"
+    assert default_cache_dir(Config(), cwd=str(tmp_path)) == tmp_path / ".gxlint_cache"
+    env = {**os.environ, "NO_COLOR": "1"}
+    subprocess.run([sys.executable, "-c", "from gxlint.cli import main; main()", "check", "."], cwd=folder, env=env,
+                   capture_output=True, check=False)
+    assert (folder / ".gxlint_cache" / "v1").is_dir()
+
+
+def test_gxlint_clean(folder: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    _run([folder], cache_dir)
+    cli = [sys.executable, "-c", "from gxlint.cli import main; main()"]
+    proc = subprocess.run([*cli, "clean", "--cache-dir", str(cache_dir)], capture_output=True, text=True)
+    assert proc.returncode == 0 and not cache_dir.exists()
+    proc = subprocess.run([*cli, "clean", "--cache-dir", str(cache_dir)], capture_output=True, text=True)
+    assert proc.returncode == 0  # nothing to remove is fine
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("x")
+    proc = subprocess.run([*cli, "clean", "--cache-dir", str(precious)], capture_output=True, text=True)
+    assert proc.returncode == 2 and (precious / "keep.txt").exists()
+    with pytest.raises(ValueError):
+        clean(precious)
+
+
+def test_findings_round_trip_through_json(folder: Path) -> None:
+    from gxlint.api import lint_path, ruleset
+
+    result = lint_path(str(folder / "r1.txt"), Config(), ruleset(Config()))
+    assert result.findings
+    for f in result.findings:
+        back = finding_from_json(json.loads(json.dumps(finding_to_json(f))), f.path)
+        assert back == f and back.fingerprint() == f.fingerprint()
+
+
+def test_key_depends_on_bytes_path_and_config(tmp_path: Path) -> None:
+    c = Cache(tmp_path / "c")
+    k = c.key(b"abc", "x.txt", Config())
+    assert k == c.key(b"abc", "x.txt", Config())
+    assert k != c.key(b"abd", "x.txt", Config())
+    assert k != c.key(b"abc", "y.txt", Config())
+    assert k != c.key(b"abc", "x.txt", Config(ignore=("GX7",)))
+
+
+def test_cross_findings_survive_a_warm_run(tmp_path: Path) -> None:
+    d = tmp_path / "two-years"
+    d.mkdir()
+    (d / "2023.txt").write_bytes(_report(1, agency="甲县人民政府", year=2023))
+    (d / "2024.txt").write_bytes(_report(1, agency="甲县人民政府", year=2024))
+    cache_dir = tmp_path / "cache"
+    cold, _ = _run([d], cache_dir)
+    warm, stats = _run([d], cache_dir)
+    assert stats["cached"] == 2 and cold == warm
+    assert any(f["code"].startswith("GX80") for fs in cold.values() for f in fs)
+    # a one-file run stores no cross summary; a later batch run recomputes that file
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / "2024.txt").write_bytes((d / "2024.txt").read_bytes())
+    (one / "2023.txt").write_bytes((d / "2023.txt").read_bytes())
+    _run([one / "2024.txt"], cache_dir)
+    found, batch_stats = _run([one], cache_dir)
+    assert batch_stats["linted"] == 2
+    assert {k: [f["code"] for f in v] for k, v in found.items()} == \
+        {k: [f["code"] for f in v] for k, v in cold.items()}

@@ -1,0 +1,208 @@
+"""Cross-report rules GX801–GX805 in batch runs, on the Pingtan reports 2015–2025 (one agency, several years) and on
+hand-built summaries; MinHash/LSH finds copies without comparing every pair.
+
+What the Pingtan html reports say (verified by reading them; SOURCES.md agrees):
+  表三 二、上年结转 / 四、结转下年度 (自然人, 总计): 2021 0/0 → 1/1; 2022 1/1 → 0/0; 2024 0/0 → 0/0; 2025 0/0 → 4/6
+  表二 行政规范性文件 制发/废止/现行有效: 2021 69/3/665; 2022 88/55/698; 2024 62/33/440; 2025 58/45/546
+so 2022 carries over the 1 that 2021 carried forward, 2025 the 0 of 2024 (GX801 silent); 665 + 88 − 55 = 698 (GX802
+silent for 2022) but 440 + 58 − 45 = 453 ≠ 546 (GX802 fires on 2025: a real inconsistency). 2020 and 2023 are missing,
+so 2021 and 2024 have no previous year. Consecutive bodies overlap 25–46 % (GX803 silent at 80 %), no two years have
+the same 表三/表四 (GX805 silent).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gxlint.batch import cross_pass
+from gxlint.check.kinds.cross import Summary, SummaryCell, previous_of, summarise
+from gxlint.origin import Origin
+from gxlint.run import CheckOptions, run_check
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "real"  # as in conftest.py
+
+PINGTAN = [f"fujian_pingtan_zone_{y}_page.html" for y in (2015, 2018, 2019, 2021, 2022, 2024, 2025)]
+
+
+def _batch(folder: Path, jobs: int = 1, **kw: object) -> dict[str, list]:
+    run = run_check(CheckOptions(paths=(str(folder),), jobs=jobs, cache=False, **kw))  # type: ignore[arg-type]
+    return {Path(r.path).name: [f for f in r.findings if f.code.startswith("GX8")] for r in run.results}
+
+
+def _copy(names: list[str], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in names:
+        shutil.copy(REAL / n, folder / n)
+
+
+@pytest.mark.corpus
+def test_pingtan_2015_to_2025(tmp_path: Path) -> None:
+    _copy(PINGTAN, tmp_path)
+    found = _batch(tmp_path)
+    codes = {name: sorted(f.code for f in fs) for name, fs in found.items()}
+    assert codes == {n: [] for n in PINGTAN} | {"fujian_pingtan_zone_2025_page.html": ["GX802"]}
+    (f,) = found["fujian_pingtan_zone_2025_page.html"]
+    assert f.cell is not None and (f.cell.table, f.cell.row, f.cell.col) == ("t2_1", "normative", "valid")
+    assert f.values == {"left": 546, "right": 453}
+    assert "2024" in f.message and "546" in f.message and "453" in f.message
+
+
+@pytest.mark.corpus
+def test_pingtan_summaries_read_the_carryover_cells() -> None:
+    from gxlint.api import parse_file
+
+    s = {y: summarise(parse_file(str(REAL / f"fujian_pingtan_zone_{y}_page.html"))) for y in (2021, 2022, 2024, 2025)}
+    assert {s[y].agency_key for y in s} == {"平潭综合实验区"}
+    assert [s[2021].num("t3", "r4", "total"), s[2022].num("t3", "r2", "total")] == [1, 1]
+    assert [s[2024].num("t3", "r4", "total"), s[2025].num("t3", "r2", "total")] == [0, 0]
+    assert s[2025].num("t3", "r4", "natural") == 4 and s[2025].num("t3", "r4", "total") == 6
+    assert previous_of(s[2025], list(s.values())) is s[2024]
+    assert previous_of(s[2024], list(s.values())) is None  # no 2023 report
+    assert previous_of(s[2022], list(s.values())) is s[2021]
+
+
+@pytest.mark.corpus
+def test_pingtan_txt_and_html_of_the_same_year_are_not_copies(tmp_path: Path) -> None:
+    """The same report in two formats: one agency, so neither GX804 (another agency) nor a wrong pairing: each
+    format is paired with last year's report in the same format."""
+    names = [f"fujian_pingtan_zone_{y}_page.{ext}" for y in (2024, 2025) for ext in ("txt", "html")]
+    _copy(names, tmp_path)
+    found = _batch(tmp_path, jobs=2)
+    assert not any(f.code == "GX804" for fs in found.values() for f in fs)
+    assert [f.code for f in found["fujian_pingtan_zone_2025_page.html"]] == ["GX802"]
+
+
+@pytest.mark.corpus
+def test_gx801_and_gx802_fire_when_last_years_report_does_not_connect(tmp_path: Path) -> None:
+    """The 2024 report relabelled as 2021's: 2022 carried over 1 application that this "2021" never carried
+    forward (GX801 on 自然人 and 总计), and 473 = 440 + 88 − 55 valid documents are not 2022's 698 (GX802)."""
+    text = (REAL / "fujian_pingtan_zone_2024_page.html").read_text(encoding="utf-8")
+    (tmp_path / "pingtan_2021_relabelled.html").write_text(text.replace("2024年度", "2021年度"), encoding="utf-8")
+    _copy(["fujian_pingtan_zone_2022_page.html"], tmp_path)
+    found = _batch(tmp_path)
+    mine = found["fujian_pingtan_zone_2022_page.html"]
+    gx801 = sorted(f.cell.col for f in mine if f.code == "GX801" and f.cell)
+    assert gx801 == ["natural", "total"]
+    assert all(f.values == {"left": 1, "right": 0} for f in mine if f.code == "GX801")
+    (gx802,) = [f for f in mine if f.code == "GX802"]
+    assert gx802.values == {"left": 698, "right": 473}
+
+
+@pytest.mark.corpus
+def test_gx803_and_gx805_fire_on_a_report_republished_as_next_year(tmp_path: Path) -> None:
+    """Pingtan 2024 published again as 2025: same text (GX803), same 表三 and 表四 (GX805, two findings)."""
+    text = (REAL / "fujian_pingtan_zone_2024_page.html").read_text(encoding="utf-8")
+    _copy(["fujian_pingtan_zone_2024_page.html"], tmp_path)
+    (tmp_path / "pingtan_2025_stale.html").write_text(text.replace("2024年度", "2025年度"), encoding="utf-8")
+    found = _batch(tmp_path)
+    codes = sorted(f.code for f in found["pingtan_2025_stale.html"])
+    # carry-over 0 = 0 (no GX801); 440 valid documents again although 62 were made and 33 repealed (GX802: 469)
+    assert codes == ["GX802", "GX803", "GX805", "GX805"]
+    assert [f.values for f in found["pingtan_2025_stale.html"] if f.code == "GX802"] == [{"left": 440, "right": 469}]
+    gx803 = [f for f in found["pingtan_2025_stale.html"] if f.code == "GX803"][0]
+    assert gx803.values["similarity"] >= 0.99
+    assert found["fujian_pingtan_zone_2024_page.html"] == []  # the earlier year is not blamed
+
+
+@pytest.mark.corpus
+def test_gx804_fires_on_both_agencies_of_a_copied_report(tmp_path: Path) -> None:
+    text = (REAL / "fujian_pingtan_zone_2024_page.html").read_text(encoding="utf-8")
+    _copy(["fujian_pingtan_zone_2024_page.html", "fujian_pingtan_zone_2022_page.html"], tmp_path)
+    (tmp_path / "copied_by_another.html").write_text(text.replace("平潭综合实验区", "某某县"), encoding="utf-8")
+    found = _batch(tmp_path)
+    a = [f for f in found["copied_by_another.html"] if f.code == "GX804"]
+    b = [f for f in found["fujian_pingtan_zone_2024_page.html"] if f.code == "GX804"]
+    assert len(a) == 1 and len(b) == 1
+    assert "平潭综合实验区" in a[0].message and "某某县" in b[0].message
+    assert a[0].values["other"].endswith("fujian_pingtan_zone_2024_page.html")
+    assert not any(f.code == "GX804" for f in found["fujian_pingtan_zone_2022_page.html"])
+
+
+@pytest.mark.corpus
+def test_cross_rules_follow_the_selection(tmp_path: Path) -> None:
+    _copy(PINGTAN[-2:], tmp_path)
+    assert not any(_batch(tmp_path, ignore=("GX802",)).values())
+    assert not any(_batch(tmp_path, cross=False).values())
+
+
+# -- summaries and LSH at scale --------------------------------------------------------------------------------------
+
+def _summary(path: str, agency: str, year: int, text: str = "", **cells: float) -> Summary:
+    import zlib
+
+    from gxlint.check.kinds.cross import agency_key
+    from gxlint.similarity import prose, shingle_array, signature_bytes
+
+    folded = prose(text)
+    return Summary(path=path, format="txt", agency=agency, agency_key=agency_key(agency), year=year, layout="2021",
+                   cells={k.replace("__", "/"): SummaryCell(v, str(v), Origin(line=1, col=1))
+                          for k, v in cells.items()},
+                   body_len=len(text), sig=signature_bytes(shingle_array(folded, folded=True)) if text else b"",
+                   body=zlib.compress(folded.encode()) if text else b"")
+
+
+def _rules(*codes: str) -> list:
+    from gxlint.check.loader import builtin_rules
+
+    return [r for r in builtin_rules() if r.code in codes]
+
+
+def test_summary_json_round_trip() -> None:
+    s = _summary("a.txt", "甲县", 2024, "一、总体情况" * 80, t3__r2__natural=3)
+    back = Summary.from_json(s.as_json())
+    assert back == s
+
+
+def test_agency_names_group_across_scripts_and_widths() -> None:
+    from gxlint.check.kinds.cross import agency_key
+
+    assert agency_key("平潭綜合實驗區") == agency_key("平潭综合实验区") == agency_key(" 平潭综合实验区 ")
+    assert agency_key("某某县（市）人民政府") == agency_key("某某县(市)人民政府")
+    assert agency_key(None) is None and agency_key("") is None
+
+
+def test_carryover_on_summaries_and_previous_year_choice() -> None:
+    now = _summary("b/2025.txt", "甲县", 2025, t3__r2__natural=2, t3__r2__total=2)
+    prev_txt = _summary("a/2024.txt", "甲县", 2024, t3__r4__natural=2, t3__r4__total=3)
+    other = _summary("c/2024.txt", "乙县", 2024, t3__r4__natural=0, t3__r4__total=0)
+    rules = _rules("GX801")
+    found = cross_pass([now, prev_txt, other], lambda i: rules)
+    assert list(found) == [0]
+    (f,) = found[0]
+    assert f.cell is not None and f.cell.col == "total" and f.values == {"left": 2, "right": 3}
+
+
+def _prose(rng: object, n: int) -> str:
+    import random
+
+    assert isinstance(rng, random.Random)
+    words = ["公开", "政府", "信息", "申请", "办理", "平台", "制度", "建设", "监督", "保障", "政策", "解读", "回应",
+             "关切", "网站", "栏目", "更新", "考核", "培训", "规范", "文件", "清理", "审查", "发布", "工作"]
+    return "".join(rng.choice(words) for _ in range(n))
+
+
+def test_lsh_finds_the_copy_among_many_without_all_pairs() -> None:
+    import random
+
+    rng = random.Random(7)
+    n = 400
+    texts = [_prose(rng, 400) for _ in range(n)]
+    texts[123] = texts[45].replace("公开", "公布", 2)  # agency 123 copied agency 45's report
+    summaries = [_summary(f"r{i:03d}.txt", f"机关{i}", 2024, texts[i]) for i in range(n)]
+    from gxlint.batch import CrossStats
+
+    stats = CrossStats()
+    rules = _rules("GX804")
+    found = cross_pass(summaries, lambda i: rules, stats)
+    assert sorted(found) == [45, 123]
+    assert found[123][0].values["other"] == "r045.txt"
+    assert stats.candidates < n * (n - 1) // 2 // 100  # LSH compared a handful of pairs, not 79,800
+
+
+def test_text_repeat_needs_min_chars() -> None:
+    short = _summary("a.txt", "甲县", 2025, "本年度无变化。")
+    prev = _summary("b.txt", "甲县", 2024, "本年度无变化。")
+    assert cross_pass([short, prev], lambda i: _rules("GX803")) == {}
