@@ -1,0 +1,138 @@
+"""The text and concise formats: grouped by file, the offending line or table row with the cell marked and the values
+involved; colour only on a terminal (NO_COLOR, FORCE_COLOR, --color); the summary on stderr."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from _output_helpers import BLANK, UNBALANCED, cli, write_report
+from conftest import REAL
+
+from gxlint.config import find_config
+from gxlint.render import dwidth, use_color
+
+CONCISE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>GX\d{3}) \[(?P<level>error|warning|info)\] .+$")
+NO_ENV = {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": None}
+
+
+@pytest.fixture(autouse=True)
+def _cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    find_config.cache_clear()  # keyed by the path as given: a relative path means another file in each test
+
+
+def test_text_groups_by_file_and_marks_the_cell_with_both_values(tmp_path: Path) -> None:
+    write_report(tmp_path / "a.txt", cells=UNBALANCED)
+    write_report(tmp_path / "b.txt", cells=BLANK)
+    write_report(tmp_path / "clean.txt")
+    res = cli(["check", "--no-cache", "a.txt", "b.txt", "clean.txt"], env=NO_ENV)
+    assert res.code == 1
+    out = res.stdout
+    assert "\x1b[" not in out  # not a terminal: no colour
+    assert out.index("a.txt") < out.index("b.txt")
+    assert "clean.txt" not in out  # files without findings are not listed
+    block = out[out.index("a.txt"):out.index("b.txt")]
+    assert "GX301" in block and "GX303" in block
+    # the row of the cell, with the offending cell bracketed, and both values of the arithmetic
+    assert "表三 · 一、本年新收政府信息公开申请数量" in block
+    assert "[5]" in block and "[0]" in block
+    assert "两边的值：5 ≠ 0" in block and "两边的值：0 ≠ 5" in block
+    assert "涉及：" in block  # the cells of other rows a column relation involves
+    assert re.search(r"^\s+\d+:\d+\s+错误\s+GX303", block, re.M)
+    assert "[（空）]" in out[out.index("b.txt"):]  # a blank cell is shown as such
+    # the summary goes to stderr, never into the findings
+    assert "检查了 3 个文件" in res.stderr and "检查了" not in out
+    assert "1 个文件没有问题" in res.stderr
+
+
+def test_text_shows_the_offending_source_line(tmp_path: Path) -> None:
+    p = write_report(tmp_path / "a.md")
+    text = p.read_text(encoding="utf-8").replace("自2024年1月1日起至2024年12月31日止", "自2023年1月1日起至2023年12月31日止")
+    p.write_text(text, encoding="utf-8")
+    res = cli(["check", "--no-cache", "a.md"], env=NO_ENV)
+    assert "GX403" in res.stdout
+    line = next(ln for ln in res.stdout.splitlines() if "│" in ln)
+    assert re.match(r"^\s+\d+ │ ", line) and "2023" in line
+
+
+def test_docx_cell_findings_name_the_table_cell(tmp_path: Path) -> None:
+    write_report(tmp_path / "a.docx", cells=UNBALANCED)
+    res = cli(["check", "--no-cache", "a.docx"], env=NO_ENV)
+    assert "表格" in res.stdout and "[5]" in res.stdout  # docx position (table/row/cell) and the marked row
+    concise = cli(["check", "--no-cache", "-f", "concise", "a.docx"], env=NO_ENV).stdout
+    assert "(表三/一、本年新收政府信息公开申请数量/总计)" in concise  # no line: the cell path says where
+
+
+def test_concise_is_one_line_per_finding(tmp_path: Path) -> None:
+    write_report(tmp_path / "a.txt", cells={**UNBALANCED, **BLANK})
+    res = cli(["check", "--no-cache", "-f", "concise", "a.txt"], env=NO_ENV)
+    lines = res.stdout.splitlines()
+    assert len(lines) == 3
+    for ln in lines:
+        m = CONCISE.match(ln)
+        assert m, ln
+        assert m["path"] == "a.txt" and int(m["line"]) >= 1 and int(m["col"]) >= 1
+
+
+def test_colour_follows_flag_and_environment(tmp_path: Path) -> None:
+    write_report(tmp_path / "a.txt", cells=BLANK)
+    args = ["check", "--no-cache", "a.txt"]
+    assert "\x1b[" in cli([*args, "--color", "always"], env=NO_ENV).stdout
+    assert "\x1b[" not in cli([*args, "--color", "never"], env={**NO_ENV, "FORCE_COLOR": "1"}).stdout
+    assert "\x1b[" in cli(args, env={**NO_ENV, "FORCE_COLOR": "1"}).stdout
+    assert "\x1b[" not in cli(args, env={**NO_ENV, "NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in cli([*args, "-f", "json", "--color", "always"], env=NO_ENV).stdout  # machine formats never
+    res = cli([*args, "--color", "sometimes"], env=NO_ENV)
+    assert res.code == 2
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_use_color_auto() -> None:
+    tty, pipe = _Tty(), io.StringIO()
+    assert use_color("auto", tty, {}) is True
+    assert use_color("auto", pipe, {}) is False
+    assert use_color("auto", tty, {"NO_COLOR": "1"}) is False
+    assert use_color("auto", pipe, {"FORCE_COLOR": "1"}) is True
+    assert use_color("auto", pipe, {"FORCE_COLOR": "0"}) is False
+    assert use_color("auto", tty, {"TERM": "dumb"}) is False
+    assert use_color("always", pipe, {"NO_COLOR": "1"}) is True
+    assert use_color("never", tty, {"FORCE_COLOR": "1"}) is False
+
+
+def test_display_width_counts_chinese_as_two_columns() -> None:
+    assert dwidth("表三") == 4 and dwidth("GX301") == 5 and dwidth("\x1b[1m表\x1b[0m") == 2
+
+
+def test_quiet_drops_the_summary(tmp_path: Path) -> None:
+    write_report(tmp_path / "a.txt", cells=BLANK)
+    res = cli(["check", "--no-cache", "-q", "a.txt"], env=NO_ENV)
+    assert res.stderr == "" and "GX201" in res.stdout
+
+
+def test_output_file(tmp_path: Path) -> None:
+    write_report(tmp_path / "a.txt", cells=BLANK)
+    res = cli(["check", "--no-cache", "-o", "out.txt", "--color", "always", "a.txt"], env=NO_ENV)
+    assert res.code == 1 and res.stdout == ""
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "GX201" in text and "\x1b[" not in text  # a file is never coloured
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("fmt", ["text", "concise"])
+def test_text_formats_on_the_real_corpus(fmt: str) -> None:
+    res = cli(["check", "--no-cache", "-f", fmt, str(REAL)], env=NO_ENV)
+    assert res.code in (0, 1)
+    assert res.stdout.strip()
+    if fmt == "concise":
+        for ln in res.stdout.splitlines():
+            assert CONCISE.match(ln), ln
+    else:
+        assert "fujian_pingtan_zone_2019_page.txt" in res.stdout
+    assert re.search(r"检查了 \d+ 个文件", res.stderr)
