@@ -135,6 +135,15 @@ def apply(findings: list[Finding], path: str, ran: Collection[str], known: Colle
         extra.append((Finding(code=CODE, level=level, message=zh, path=path, origin=Origin(line=d.line, col=d.col),
                               rule_name="unused-suppression", snippet=f"{d.text} {code}".strip(), message_en=en), d))
 
+    def judge(d: Directive, c: str) -> None:
+        if not _CODE.match(c) or not any(k.startswith(c) for k in known):
+            report(d, c, f"抑制注释「{d.text}」中的「{c}」不是 gxlint 的规则代码",
+                   f"{c} in the suppression comment {d.text} is not a gxlint rule code")
+        elif c not in d.used and any(k.startswith(c) for k in ran_all):
+            report(d, c, f"抑制注释「{d.text}」中的 {c} 没有抑制任何问题，可以删除",
+                   f"{c} in the suppression comment {d.text} suppresses nothing")
+
+    later: list[tuple[Directive, str]] = []  # codes covering GX004 itself: judged once GX004s are known
     for d in directives:
         if not d.codes:
             if "*" not in d.used:
@@ -142,20 +151,28 @@ def apply(findings: list[Finding], path: str, ran: Collection[str], known: Colle
                        f"the suppression comment {d.text} suppresses nothing")
             continue
         for c in d.codes:
-            if not _CODE.match(c) or not any(k.startswith(c) for k in known):
-                report(d, c, f"抑制注释「{d.text}」中的「{c}」不是 gxlint 的规则代码",
-                       f"{c} in the suppression comment {d.text} is not a gxlint rule code")
-            elif c not in d.used and any(k.startswith(c) for k in ran_all):
-                report(d, c, f"抑制注释「{d.text}」中的 {c} 没有抑制任何问题，可以删除",
-                       f"{c} in the suppression comment {d.text} suppresses nothing")
+            if CODE.startswith(c) and _CODE.match(c):
+                later.append((d, c))
+            else:
+                judge(d, c)
     for d in stray:
         report(d, "", f"「{d.text}」前面没有对应的 gxlint-disable",
                f"{d.text} has no gxlint-disable before it")
-    for f, source in extra:  # a GX004 can itself be suppressed (`<!-- gxlint-disable-next-line GX004 -->`)
-        if any(d.covers(f) for d in directives if d is not source and d.line != source.line):
-            suppressed.append(f)
-        else:
-            kept.append(f)
+    first = list(extra)
+    extra.clear()
+    for f, source in first:  # a GX004 can itself be suppressed (`<!-- gxlint-disable-next-line GX004 -->`)
+        hit = False
+        for d in directives:
+            if d is source:
+                continue
+            code = d.covers(f)
+            if code is not None:
+                d.used.add(code)
+                hit = True
+        (suppressed if hit else kept).append(f)
+    for d, c in later:
+        judge(d, c)
+    kept.extend(f for f, _ in extra)
     kept.sort(key=Finding.sort_key)
     return kept, suppressed
 
