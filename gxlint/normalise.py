@@ -37,7 +37,19 @@ def _spaces(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _t2s(text: str) -> str:
-    return _T2S.convert(text)
+    return _convert(text)
+
+
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def _convert(text: str) -> str:
+    """OpenCC over UTF-8: a lone surrogate (no reader emits one, but a Document is plain data) becomes U+FFFD —
+    one character for one, so offsets stay put."""
+    try:
+        return _T2S.convert(text)
+    except UnicodeEncodeError:
+        return _T2S.convert(_SURROGATE.sub("\ufffd", text))
 
 
 def normalise(text: str) -> str:
@@ -45,7 +57,7 @@ def normalise(text: str) -> str:
         return text
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     if not text.isascii():
-        converted = _T2S.convert(text)
+        converted = _convert(text)
         if len(converted) == len(text):
             text = converted
         else:
@@ -66,7 +78,7 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
             chars.append(out)
             index.append(i)
     joined = "".join(chars)
-    converted = _T2S.convert(joined) if not joined.isascii() else joined
+    converted = _convert(joined) if not joined.isascii() else joined
     if len(converted) != len(joined):
         converted = "".join(_t2s(c) for c in chars)
         if len(converted) != len(joined):  # a character that converts to several: keep it unconverted

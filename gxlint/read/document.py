@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from gxlint.origin import Origin
 
+MAX_GRID_CELLS = 1_000_000  # positions of one table's expanded grid (the official tables have a few hundred)
+
 
 @dataclass(frozen=True, slots=True)
 class RawCell:
@@ -38,8 +40,11 @@ class Table:
     origin: Origin
 
     def grid(self) -> list[list[RawCell | None]]:
+        """Raises ReadError (GX001) when the expanded grid would exceed MAX_GRID_CELLS positions: 1,000 rows of
+        <td rowspan="1000" colspan="64"> (40 KB of HTML) would otherwise expand to 64 million."""
         occupied: dict[tuple[int, int], RawCell] = {}
         nrows = len(self.rows)
+        ncols = 0
         for r, row in enumerate(self.rows):
             c = 0
             for cell in row:
@@ -48,11 +53,13 @@ class Table:
                 # spans are capped: a hostile rowspan="1000000" must not allocate a million rows
                 rs = min(max(1, cell.rowspan), nrows - r)
                 cs = min(max(1, cell.colspan), 64)
+                ncols = max(ncols, c + cs)
+                if len(occupied) + rs * cs > MAX_GRID_CELLS or nrows * ncols > MAX_GRID_CELLS:
+                    raise ReadError(f"表格展开合并单元格后过大（超过 {MAX_GRID_CELLS} 个单元格），已拒绝")
                 for dr in range(rs):
                     for dc in range(cs):
                         occupied[(r + dr, c + dc)] = cell
                 c += cs
-        ncols = max((k[1] for k in occupied), default=-1) + 1
         return [[occupied.get((r, c)) for c in range(ncols)] for r in range(nrows)]
 
 
