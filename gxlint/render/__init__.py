@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import jinja2
+import markupsafe
 
 if TYPE_CHECKING:
     from gxlint.run import RunResult
@@ -101,7 +102,7 @@ def csp_hash(text: Any) -> str:
     import hashlib
 
     digest = hashlib.sha256(str(text).encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+    return markupsafe.Markup(f"'sha256-{base64.b64encode(digest).decode('ascii')}'")  # base64 only: safe as is
 
 
 def gh_data(text: Any) -> str:
