@@ -43,6 +43,7 @@ class RowSpec:
     pattern: regex.Pattern[str]  # the label where a cell starts (after a break, a digit or punctuation)
     loose: regex.Pattern[str]  # anywhere: for crawler dumps where labels run into headers
     legacy: bool = False
+    instead_of: tuple[str, ...] = ()  # a legacy row stands where these rows of the layout would
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,17 @@ class TableSpec:
     # single-row tables printed as groups of columns (表四: 行政复议 / 未经复议直接起诉 / 复议后起诉): each group's
     # id and the wordings that name it, in column order
     column_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # rows of the other layout that a filer may print instead of this layout's rows (a 2019 "（六）其他处理" row in a
+    # 2021 table): read and marked legacy, never counted as the rows they replace
+    legacy_rows: tuple[RowSpec, ...] = ()
+
+    def row_order(self) -> tuple[RowSpec, ...]:
+        """The layout's rows with each legacy row placed right after the rows it stands in for."""
+        out = list(self.rows)
+        for leg in self.legacy_rows:
+            at = max((i for i, r in enumerate(out) if r.id in leg.instead_of), default=len(out) - 1)
+            out.insert(at + 1, leg)
+        return tuple(out)
 
     def column(self, col_id: str) -> ColumnSpec:
         for c in self.columns:
@@ -114,7 +126,8 @@ def _row(spec: dict, legacy: bool = False) -> RowSpec:
     if tail:
         body += "(?:" + _SEP + r"\(?[^\x1f\x1e\n]{0,40}?\))?"
     strict = r"(?:(?<=^)|(?<=[\x1f\x1e\n\d\s|:.。；;,、)]))" + body
-    return RowSpec(spec["id"], label, prefix, regex.compile(strict), regex.compile(body), legacy)
+    return RowSpec(spec["id"], label, prefix, regex.compile(strict), regex.compile(body), legacy,
+                   tuple(spec.get("instead_of", [])))
 
 
 def _alternation(labels: list[str]) -> regex.Pattern[str] | None:
@@ -142,6 +155,7 @@ def _table(spec: dict) -> TableSpec:
         headers_pattern=_alternation(headers) if headers else None, single_row="single_row" in spec,
         legacy_labels=tuple(legacy_labels), note=spec.get("note"),
         column_groups=tuple((g["id"], tuple(g["labels"])) for g in spec.get("column_groups", [])),
+        legacy_rows=tuple(_row(r, legacy=True) for r in spec.get("legacy_rows", [])),
     )
 
 

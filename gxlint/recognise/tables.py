@@ -55,6 +55,7 @@ class _ValueRow:
 
     label: str
     label_off: int
+    label_end: int
     values: tuple[Piece, ...]
     rows: frozenset[int] | None  # the layout rows its label allows (None: unlabelled, any row)
     extra: bool  # its label names no layout row: it may be a filer's added row
@@ -142,6 +143,16 @@ def _group_check(size: int) -> Callable[[list[int | float]], bool] | None:
     return None
 
 
+def _numeral(prefix: str) -> str:
+    """The numeral of a printed row number: "2." / "（二）" / "2、" → "2" / "二"."""
+    return regex.sub(r"[^一二三四五六七八九十\d]", "", normalise_label(prefix))
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
 def _flat(text: str) -> str:
     return text.replace("\x1f", "").replace("\x1e", "").replace("\n", "").replace(" ", "")
 
@@ -179,8 +190,8 @@ class TableReader:
         if m:
             unit = m.group(2)
             groups[-1] = groups[-1][: m.start(2)]
-        if not all(_FUSED.fullmatch(g) for g in groups):
-            return None
+        if not all(_FUSED.fullmatch(g) for g in groups) or sum(len(g.replace(".", "")) for g in groups) < len(cols):
+            return None  # too few digits to hold a row: a short row, not a fused one
         first = nonempty[0]
         raw_all = self.loc.raw_at(first.off, nonempty[-1].off + len(nonempty[-1].text) - first.off)
         spans = split_fused_spans(groups, [c.kind for c in cols], check)
@@ -213,7 +224,9 @@ class TableReader:
         n = len(cols)
         run = list(run)
         while len(run) > n and not run[-1].text:
-            run.pop()
+            run.pop()  # empty cells closing the row
+        while len(run) > n and not run[0].text:
+            run.pop(0)  # an empty cell under a label that spans two columns
         if not any(p.text for p in run):
             if len(run) == n:
                 return tuple(self._cell(spec, row_id, c.id, p) for c, p in zip(cols, run, strict=True)), True
@@ -250,6 +263,34 @@ class TableReader:
         # a removed group label leaves no cells behind
         return [p for p in pieces if p.text or not any(a <= p.off <= b for a, b in removed)]
 
+    def _row_cells(self, start: int, end: int, n: int) -> list[Piece] | None:
+        """The cells after a label in the label's own table row, when there are exactly n of them (empty cells that
+        close the row, or stand under a label spanning two columns, aside)."""
+        text = self.text
+        m = _SPLIT.search(text, start, end)
+        if not m or m.group(0) != "\x1f":
+            return None
+        cells: list[Piece] = []
+        pos = m.end()
+        tok = 0
+        while True:
+            m = _SPLIT.search(text, pos, end)
+            if not m or m.group(0) == "\n":
+                return None
+            chunk = text[pos:m.start()]
+            stripped = chunk.strip()
+            if not (stripped and _NOISE.fullmatch(stripped)):
+                cells.append(Piece(pos + len(chunk) - len(chunk.lstrip()), stripped, tok))
+                tok += 1
+            pos = m.end()
+            if m.group(0) == "\x1e":
+                break
+        while len(cells) > n and not cells[-1].text:
+            cells.pop()
+        while len(cells) > n and not cells[0].text:
+            cells.pop(0)
+        return cells if len(cells) == n else None
+
     @staticmethod
     def _split_run(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
         """(the run of values after the label, the rest). Text right after the label is its remark
@@ -264,8 +305,11 @@ class TableReader:
 
     # -- tables --------------------------------------------------------------------------------------------------
 
-    def _hits(self, spec: TableSpec, start: int, end: int, strict_only: bool = False) -> tuple[list[tuple[int, int, str, str]], list[str]]:
-        hits: list[tuple[int, int, str, str]] = []  # start, end, row id, label text
+    def _hits(self, spec: TableSpec, start: int, end: int,
+              strict_only: bool = False) -> tuple[list[tuple[int, int, str, str]], list[str]]:
+        """Each row's label, searched in layout order (start, end, row id, label text), and the rows not found.
+        A legacy row is searched where the rows it stands in for would be, when none of them was found."""
+        hits: list[tuple[int, int, str, str]] = []
         cursor = start
         missing: list[str] = []
         for row in spec.rows:
@@ -277,6 +321,17 @@ class TableReader:
                 continue
             hits.append((m.start(), m.end(), row.id, self.text[m.start():m.end()]))
             cursor = m.end()
+        order = [r.id for r in spec.rows]
+        for leg in spec.legacy_rows:
+            if not leg.instead_of or not all(r in missing for r in leg.instead_of):
+                continue
+            first = order.index(leg.instead_of[0])
+            after = max((h[1] for h in hits if order.index(h[2]) < first), default=start)
+            before = min((h[0] for h in hits if order.index(h[2]) > first), default=end)
+            m = leg.pattern.search(self.text, after, before)
+            if m:
+                hits.append((m.start(), m.end(), leg.id, self.text[m.start():m.end()]))
+        hits.sort()
         return hits, missing
 
     def read(self, spec: TableSpec, start: int, end: int, scope: tuple[int, int] | None = None) -> StdTable:
@@ -303,6 +358,11 @@ class TableReader:
             seg_end = hits[i + 1][0] if i + 1 < len(hits) else end
             pieces = self._segment(spec, e, seg_end)
             run, rest = self._split_run(pieces)
+            same_row = self._row_cells(e, seg_end, len(spec.columns))
+            if same_row is not None:
+                # the label's own table row holds exactly one row of cells: they are the values, text or not
+                run = same_row
+                rest = [p for p in pieces if p.off > same_row[-1].off]
             origin = self.loc.origin(s)
             cells, clean = self._read_values(spec, row_id, run, origin)
             row_extras = self._extra_rows(spec, rest)
@@ -318,10 +378,20 @@ class TableReader:
                 rows, extra_rows, missing_ids = aligned
                 return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extra_rows), tuple(missing_ids),
                                 rows[0].origin if rows else Origin(), caption_found)
-        rows = [TableRow(r.row_id, r.label, r.cells, self.loc.origin(r.start), legacy=self._is_legacy(spec, r.label))
-                for r in reads]
+        legacy_ids = {r.id for r in spec.legacy_rows}
+        rows = [TableRow(r.row_id, r.label, r.cells, self.loc.origin(r.start),
+                         legacy=r.row_id in legacy_ids or self._is_legacy(spec, r.label)) for r in reads]
         return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extras), tuple(missing), rows[0].origin,
                         caption_found)
+
+    def _printed(self, start: int, end: int) -> str:
+        """A label spread over several cells or lines, as one string (its pieces joined by spaces)."""
+        if start >= end:
+            return ""
+        text = self.text[start:end]
+        if not any(ch in text for ch in "\x1f\x1e\n"):
+            return self.loc.raw_at(start, end - start) or text
+        return regex.sub(r"[\x1f\x1e\n]+", " ", text).strip()
 
     def _is_legacy(self, spec: TableSpec, label: str) -> bool:
         flat = normalise_label(_flat(label))
@@ -364,33 +434,42 @@ class TableReader:
     # -- alignment of value rows ---------------------------------------------------------------------------------
 
     def _label_rows(self, spec: TableSpec, label: str) -> tuple[frozenset[int] | None, bool]:
-        """Which layout rows a value row's label cells allow: (rows or None when unlabelled, may-be-extra)."""
+        """Which rows (indexes into `spec.row_order()`) a value row's label cells allow: (rows, or None when the row
+        has no usable label; whether it may be a filer's added row)."""
+        order = spec.row_order()
         flat = _flat(label)
-        if spec.groups_pattern is not None:
-            flat = spec.groups_pattern.sub("", flat)
-        if not flat or _NUMBERING.fullmatch(flat):
-            return None, False
-        full: dict[int, int] = {}
-        for k, row in enumerate(spec.rows):
-            m = row.loose.search(flat)
-            if m:
-                full[k] = m.end() - m.start()
-        if full:
-            best = max(full.values())
-            return frozenset(k for k, v in full.items() if v == best), False
-        core = _PUNCT.sub("", _LEAD_NUMBER.sub("", flat))
+        stripped = spec.groups_pattern.sub("", flat) if spec.groups_pattern is not None else flat
+        if not stripped or _NUMBERING.fullmatch(stripped):
+            # no label, or only a group label: a legacy row may be worded like a group ("(六)其他处理")
+            legacy = {k for k, row in enumerate(order) if row.legacy and flat and row.loose.fullmatch(flat)}
+            return (frozenset(legacy), False) if legacy else (None, False)
+        for text in (flat, stripped):
+            full: dict[int, int] = {}
+            for k, row in enumerate(order):
+                m = row.loose.search(text)
+                if m:
+                    full[k] = m.end() - m.start()
+            if full:
+                best = max(full.values())
+                return frozenset(k for k, v in full.items() if v == best), False
+        # a fragment of a label broken over cells or lines, or a label with characters lost or misprinted
+        number = _LEAD_NUMBER.match(stripped)
+        core = _PUNCT.sub("", stripped[number.end():] if number else stripped)
         if len(core) < 3:
             return None, False
         found = set()
-        for k, row in enumerate(spec.rows):
-            names = [row.label] + [lab for lab in spec.legacy_labels]
-            for name in names[:1]:
-                ref = _PUNCT.sub("", normalise_label(name))
-                if core in ref or ref in core:
-                    found.add(k)
+        for k, row in enumerate(order):
+            ref = _PUNCT.sub("", normalise_label(row.label))
+            if core in ref or ref in core:
+                found.add(k)
+            elif (number and row.prefix and _numeral(number.group(0)) == _numeral(row.prefix)
+                  and len(core) >= max(4, 0.6 * len(ref)) and _subsequence(core, ref)):
+                found.add(k)
         if found:
             return frozenset(found), False
-        return None, True
+        if len(core) >= 4:
+            return frozenset(), True  # a label of its own: a filer's added row, not a layout row
+        return None, False  # a scrap of a label or header: it tells nothing
 
     def _value_rows(self, spec: TableSpec, start: int, end: int, n: int) -> list[_ValueRow]:
         """Table rows in the window holding exactly n values (after their label cells)."""
@@ -433,7 +512,8 @@ class TableReader:
         if not any(v.text for v in values) and rows is None:
             return None
         off = label_cells[0].off if label_cells else values[0].off
-        return _ValueRow(label, off, tuple(values), rows, extra)
+        label_end = label_cells[-1].off + len(label_cells[-1].text) if label_cells else off
+        return _ValueRow(label, off, label_end, tuple(values), rows, extra)
 
     def _align(self, spec: TableSpec, start: int, end: int,
                reads: list[_RowRead]) -> tuple[list[TableRow], list[TableRow], list[str]] | None:
@@ -441,12 +521,14 @@ class TableReader:
         vrs = self._value_rows(spec, start, end, n)
         if not vrs:
             return None
-        R = len(spec.rows)
+        order = spec.row_order()
+        R = len(order)
         V = len(vrs)
 
         def allowed(i: int, k: int) -> bool:
             rows = vrs[i].rows
-            return rows is None or k in rows
+            # a legacy row takes only values whose label names it
+            return k in rows if rows is not None else not order[k].legacy
 
         # prefix[i][k]: ways to place vrs[:i] among rows[:k]; suffix[i][k]: ways to place vrs[i:] among rows[k:]
         prefix = [[0] * (R + 1) for _ in range(V + 1)]
@@ -487,20 +569,22 @@ class TableReader:
             return None
         rows: list[TableRow] = []
         missing: list[str] = []
-        for k, spec_row in enumerate(spec.rows):
+        for k, spec_row in enumerate(order):
             if k in placed:
                 vr = vrs[placed[k]]
                 origin = self.loc.origin(vr.label_off)
                 cells, _ = self._read_values(spec, spec_row.id, list(vr.values), origin)
-                label = self.loc.raw_at(vr.label_off, len(vr.label)) if vr.label else ""
-                rows.append(TableRow(spec_row.id, label or vr.label, cells, origin,
-                                     legacy=self._is_legacy(spec, vr.label)))
+                label = self._printed(vr.label_off, vr.label_end)
+                rows.append(TableRow(spec_row.id, label, cells, origin,
+                                     legacy=spec_row.legacy or self._is_legacy(spec, vr.label)))
                 continue
             read = by_offset.get(spec_row.id)
             if read is not None and read.clean and not (read.used & used_by_aligned):
                 rows.append(TableRow(read.row_id, read.label, read.cells, self.loc.origin(read.start),
-                                     legacy=self._is_legacy(spec, read.label)))
+                                     legacy=spec_row.legacy or self._is_legacy(spec, read.label)))
                 continue
+            if spec_row.legacy:
+                continue  # an alternative the report does not use
             if k in ambiguous:
                 origin = self.loc.origin(read.start) if read is not None else Origin()
                 rows.append(TableRow(spec_row.id, read.label if read else "",
@@ -513,7 +597,8 @@ class TableReader:
                 rows.append(TableRow(spec_row.id, read.label,
                                      self._all(spec, spec_row.id, MISSING, "", origin, "该行没有读到数值"), origin))
                 continue
-            missing.append(spec_row.id)
+            if not spec_row.legacy:
+                missing.append(spec_row.id)
         extra_rows: list[TableRow] = []
         placed_vrs = set(placed.values())
         for i, vr in enumerate(vrs):
@@ -524,7 +609,7 @@ class TableReader:
                 origin = self.loc.origin(vr.label_off)
                 rid = f"extra:{vr.label}"
                 cells, _ = self._read_values(spec, rid, list(vr.values), origin)
-                extra_rows.append(TableRow(rid, vr.label, cells, origin, extra=True))
+                extra_rows.append(TableRow(rid, self._printed(vr.label_off, vr.label_end), cells, origin, extra=True))
         return rows, extra_rows, missing
 
     # -- 表四 ----------------------------------------------------------------------------------------------------
