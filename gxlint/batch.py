@@ -356,8 +356,7 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
     """Cross-report findings by index of `summaries` (None where a file had no summary). `rules_of(i)` gives the
     cross rules in force for file i (its configuration's selection and levels)."""
     from gxlint.check.kinds.common import applies
-    from gxlint.check.kinds.cross import Shingles, check, has_text, previous_of
-    from gxlint.similarity import lsh_bytes
+    from gxlint.check.kinds.cross import Shingles, check, previous_of
 
     t0 = time.perf_counter()
     stats = stats or CrossStats()
@@ -367,18 +366,12 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
             by_agency[s.agency_key].append(s)
     stats.groups = len(by_agency)
 
-    copy_wanted = any(r.compiled["check"] == "text_copy" for i, s in enumerate(summaries) if s is not None
-                      for r in rules_of(i))
-    candidates: dict[int, list[int]] = defaultdict(list)
-    if copy_wanted:
-        pairs = lsh_bytes((i, s.sig) for i, s in enumerate(summaries) if s is not None and has_text(s))
-        for a, b in pairs:
-            sa, sb = summaries[a], summaries[b]
-            if sa.agency_key and sa.agency_key == sb.agency_key:
-                continue  # the same agency: last year's report is GX803's business, not a copy
-            candidates[a].append(b)
-            candidates[b].append(a)
-        stats.candidates = len(pairs)
+    copy_rules = [r for i, s in enumerate(summaries) if s is not None for r in rules_of(i)
+                  if r.compiled["check"] == "text_copy"]
+    candidates: dict[int, list[int]] = {}
+    if copy_rules:
+        threshold = min(r.compiled["threshold"] for r in copy_rules)
+        candidates = copy_candidates(summaries, threshold, stats)
 
     shingles = Shingles()
     out: dict[int, list[Finding]] = {}
@@ -391,7 +384,7 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
         prev = previous_of(me, by_agency.get(me.agency_key, ())) if me.agency_key else None
         if prev is not None:
             stats.pairs_previous += 1
-        others = [summaries[j] for j in sorted(candidates.get(i, ()), key=lambda j: summaries[j].path)]
+        others = [summaries[j] for j in candidates.get(i, ())]
         found: list[Finding] = []
         for rule in rules:
             hits = check(rule, me, prev, others if rule.compiled["check"] == "text_copy" else (), shingles)
@@ -402,4 +395,61 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
         if found:
             out[i] = found
     stats.seconds = time.perf_counter() - t0
+    return out
+
+
+def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStats,
+                    max_bucket: int = 100, keep: int = 2 * COPY_FINDINGS_PER_REPORT) -> dict[int, list[int]]:
+    """For each report, the reports of other agencies whose text may be a copy of it: those sharing a band of their
+    MinHash signatures (LSH), whose estimated overlap is within the margin of the threshold — the `keep` closest,
+    in path order. Bands shared by more than `max_bucket` reports are boiler-plate and ignored. Nothing here is
+    quadratic in the size of the batch unless the batch is made of near-copies, and even then the work per report
+    is bounded by 16 bands × max_bucket estimates."""
+    import numpy as np
+
+    from gxlint.check.kinds.cross import MARGIN, has_text
+    from gxlint.similarity import BANDS, NUM_PERM
+
+    idx = [i for i, s in enumerate(summaries) if s is not None and has_text(s) and s.shingle_count]
+    if len(idx) < 2:
+        return {}
+    sigs = np.frombuffer(b"".join(summaries[i].sig for i in idx), dtype="<u8").reshape(len(idx), NUM_PERM)
+    sizes = np.array([summaries[i].shingle_count for i in idx], dtype=np.float64)
+    agencies = [summaries[i].agency_key for i in idx]
+    width = NUM_PERM // BANDS
+    buckets: list[dict[bytes, list[int]]] = []
+    keys: list[list[bytes]] = []
+    for band in range(BANDS):
+        block = np.ascontiguousarray(sigs[:, band * width:(band + 1) * width])
+        band_keys = [block[k].tobytes() for k in range(len(idx))]
+        table: dict[bytes, list[int]] = defaultdict(list)
+        for k, key in enumerate(band_keys):
+            table[key].append(k)
+        buckets.append(table)
+        keys.append(band_keys)
+    out: dict[int, list[int]] = {}
+    pairs = 0
+    for k in range(len(idx)):
+        near: set[int] = set()
+        for band in range(BANDS):
+            members = buckets[band][keys[band][k]]
+            if 1 < len(members) <= max_bucket:
+                near.update(members)
+        near.discard(k)
+        mine = agencies[k]
+        cand = np.array(sorted(j for j in near if not (mine and agencies[j] == mine)), dtype=np.int64)
+        if not len(cand):
+            continue
+        pairs += len(cand)
+        jac = (sigs[cand] == sigs[k]).sum(axis=1) / NUM_PERM
+        est = jac * (sizes[cand] + sizes[k]) / ((1 + jac) * np.minimum(sizes[cand], sizes[k]))
+        good = est >= threshold - MARGIN
+        if not good.any():
+            continue
+        cand, est = cand[good], est[good]
+        if len(cand) > keep:
+            order = np.lexsort((cand, -est))[:keep]
+            cand = np.sort(cand[order])
+        out[idx[k]] = sorted((idx[j] for j in cand.tolist()), key=lambda j: summaries[j].path)
+    stats.candidates = pairs // 2
     return out

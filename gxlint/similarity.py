@@ -94,7 +94,14 @@ def _intersection(a: Any, b: Any) -> int:
     np = _np()
     a = a if not isinstance(a, set) else np.array(sorted(a), dtype=np.uint64)
     b = b if not isinstance(b, set) else np.array(sorted(b), dtype=np.uint64)
-    return int(np.intersect1d(a, b, assume_unique=True).size)
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    # both sorted and unique: look the smaller up in the larger (no concatenation, no sort)
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = 0
+    return int(np.count_nonzero(b[pos] == a))
 
 
 def containment(a: set[int] | np.ndarray, b: set[int] | np.ndarray) -> float:
@@ -155,6 +162,23 @@ def lsh_candidates(signatures: dict[str, Sequence[int]] | Iterable[tuple[Any, Se
                     for b in keys[i + 1:]:
                         pairs.add((a, b))
     return pairs
+
+
+def estimate_jaccard(a: bytes, b: bytes) -> float:
+    """Jaccard similarity estimated from two packed signatures: the share of equal minima."""
+    np = _np()
+    if not a or not b:
+        return 0.0
+    return float(np.count_nonzero(np.frombuffer(a, dtype="<u8") == np.frombuffer(b, dtype="<u8"))) / NUM_PERM
+
+
+def estimate_containment(a: bytes, b: bytes, size_a: int, size_b: int) -> float:
+    """Containment (share of the smaller set inside the larger) estimated from signatures and set sizes:
+    |A∩B| = J·(|A| + |B|) / (1 + J)."""
+    if not size_a or not size_b:
+        return 0.0
+    j = estimate_jaccard(a, b)
+    return min(1.0, j * (size_a + size_b) / ((1 + j) * min(size_a, size_b)))
 
 
 def lsh_bytes(items: Iterable[tuple[Any, bytes]], max_bucket: int = MAX_BUCKET) -> set[tuple[Any, Any]]:

@@ -9,6 +9,7 @@ and the API — summarises the Reports it is given and runs the same code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zlib
 from collections.abc import Iterator, Sequence
@@ -21,7 +22,7 @@ from gxlint.findings import Finding
 from gxlint.normalise import normalise_label
 from gxlint.origin import Origin
 from gxlint.report import NUMBER, Cell, Report
-from gxlint.similarity import EMPTY, containment, prose, shingle_array, signature_bytes
+from gxlint.similarity import EMPTY, containment, estimate_containment, prose, shingle_array, signature_bytes
 
 OPTIONS: dict[str, Any] = {
     "type": "object",
@@ -46,6 +47,9 @@ NEEDED_CELLS: tuple[tuple[str, str, str], ...] = (
     *((t, row, col) for t, row in RUNNING_2021 for col in ("valid", "made", "repealed")),
     *((t, row, col) for t, row in RUNNING_2019 for col in ("prev_items", "change")),
 )
+# a pair whose overlap MinHash estimates at more than this below the threshold is not compared exactly (64
+# permutations: the estimate's standard error is at most about 0.06)
+MARGIN = 0.25
 _AGENCY_NOISE = str.maketrans("", "", "()（）[]【】〔〕\"'“”《》·・ 　")
 
 
@@ -83,7 +87,8 @@ class Summary:
     layout: str | None
     cells: dict[str, SummaryCell] = field(default_factory=dict)  # "t3/r2/natural" → cell
     tables: dict[str, SummaryTable] = field(default_factory=dict)
-    body_len: int = 0  # characters of the body (from part 一 on), as the text checks' min_chars counts them
+    body_len: int = 0  # characters of the body's narrative (from part 一 on), what min_chars counts
+    shingle_count: int = 0  # size of the body's shingle set (boiler-plate removed): for estimates from `sig`
     sig: bytes = b""  # MinHash signature of the body's shingles (similarity.signature_bytes)
     body: bytes = b""  # zlib(prose(body)), for the exact overlap of a candidate pair
 
@@ -103,7 +108,7 @@ class Summary:
             "year": self.year, "layout": self.layout,
             "cells": {k: [c.value, c.raw, c.origin.as_dict()] for k, c in self.cells.items()},
             "tables": {k: [t.name, t.digest, t.nonzero, t.origin.as_dict()] for k, t in self.tables.items()},
-            "body_len": self.body_len, "sig": self.sig.hex(),
+            "body_len": self.body_len, "shingle_count": self.shingle_count, "sig": self.sig.hex(),
             "body": self.body.hex() if self.body else "",
         }
 
@@ -114,7 +119,7 @@ class Summary:
             year=d["year"], layout=d["layout"],
             cells={k: SummaryCell(v, raw, _origin(o)) for k, (v, raw, o) in d["cells"].items()},
             tables={k: SummaryTable(n, dg, nz, _origin(o)) for k, (n, dg, nz, o) in d["tables"].items()},
-            body_len=d["body_len"], sig=bytes.fromhex(d.get("sig") or ""),
+            body_len=d["body_len"], shingle_count=d.get("shingle_count", 0), sig=bytes.fromhex(d.get("sig") or ""),
             body=bytes.fromhex(d["body"]) if d.get("body") else b"",
         )
 
@@ -139,9 +144,52 @@ def _value_key(v: Any) -> str:
 
 
 def body_of(report: Report) -> str:
-    if report.parts:
-        return report.text[report.parts[0].start:]
-    return report.text
+    """The narrative of the report from part 一 on: its lines, not its table cells (the official tables are the
+    same words in every report; copying is about the prose)."""
+    start = report.parts[0].start if report.parts else 0
+    text = report.text
+    out = [text[s:e] for s, e, _o, _r in report.segments if s >= start and text[e:e + 1] == "\n"]
+    return "\n".join(out)
+
+
+@functools.lru_cache(maxsize=1)
+def boilerplate() -> Any:
+    """Shingles every report has: the official layouts' captions, headings and row and column labels (a crawler's
+    text dump flattens the tables into lines). They are left out of every comparison."""
+    import numpy as np
+
+    from gxlint.recognise.layouts import load_layouts, load_parts
+
+    texts: list[str] = []
+
+    def strings(node: Any) -> None:
+        if isinstance(node, str):
+            texts.append(node)
+        elif isinstance(node, dict):
+            for v in node.values():
+                strings(v)
+        elif isinstance(node, (list, tuple)):
+            for v in node:
+                strings(v)
+
+    strings(load_parts())
+    for lay in load_layouts():
+        texts.extend(lay.fingerprints)
+        for t in lay.tables:
+            texts.extend(x for x in (t.name, t.caption, t.note) if x)
+            texts.append("".join(c.label for c in t.columns))
+            texts.append("".join(r.prefix + r.label for r in t.rows))
+            texts.extend(r.prefix + r.label for r in t.rows)
+    arrays = [shingle_array(t) for t in texts]
+    return np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
+
+
+def text_shingles(folded: str) -> Any:
+    """The shingles of a body's prose, boiler-plate removed."""
+    import numpy as np
+
+    arr = shingle_array(folded, folded=True)
+    return np.setdiff1d(arr, boilerplate(), assume_unique=True) if len(arr) else arr
 
 
 def summarise(report: Report, with_text: bool = True) -> Summary:
@@ -167,13 +215,15 @@ def summarise(report: Report, with_text: bool = True) -> Summary:
     body = body_of(report)
     sig = b""
     packed = b""
+    count = 0
     if with_text and body:
         folded = prose(body)
-        sig = signature_bytes(shingle_array(folded, folded=True))
+        arr = text_shingles(folded)
+        sig, count = signature_bytes(arr), len(arr)
         packed = zlib.compress(folded.encode("utf-8"), 6)
     return Summary(path=report.path, format=report.format, agency=report.agency, agency_key=agency_key(report.agency),
-                   year=report.year, layout=report.layout, cells=cells, tables=tables, body_len=len(body), sig=sig,
-                   body=packed)
+                   year=report.year, layout=report.layout, cells=cells, tables=tables, body_len=len(body),
+                   shingle_count=count, sig=sig, body=packed)
 
 
 def previous_of(me: Summary, related: Sequence[Summary]) -> Summary | None:
@@ -190,18 +240,22 @@ def previous_of(me: Summary, related: Sequence[Summary]) -> Summary | None:
 # -- the checks ---------------------------------------------------------------------------------------------------
 
 class Shingles:
-    """Shingle arrays of summaries, computed on first use (a batch compares only candidate pairs)."""
+    """Shingle arrays of summaries, computed on first use (a batch compares only candidate pairs) and kept up to a
+    memory budget, oldest first out."""
 
-    def __init__(self, limit: int = 256) -> None:
-        self.limit = limit
+    def __init__(self, budget_bytes: int = 64 * 1024 * 1024) -> None:
+        self.budget = budget_bytes
+        self.used = 0
         self._cache: dict[str, Any] = {}
 
     def of(self, s: Summary) -> Any:
         arr = self._cache.get(s.path)
         if arr is None:
-            if len(self._cache) >= self.limit:
-                self._cache.pop(next(iter(self._cache)))
-            arr = self._cache[s.path] = shingle_array(s.prose_text(), folded=True)
+            arr = text_shingles(s.prose_text())
+            while self._cache and self.used + arr.nbytes > self.budget:
+                self.used -= self._cache.pop(next(iter(self._cache))).nbytes
+            self._cache[s.path] = arr
+            self.used += arr.nbytes
         return arr
 
 
@@ -281,12 +335,18 @@ def _similar(rule: Rule, me: Summary, others: Sequence[Summary], shingles: Shing
     min_chars = rule.compiled["min_chars"]
     if me.body_len < min_chars or not me.body:
         return
-    mine = shingles.of(me)
+    threshold = rule.compiled["threshold"]
+    mine = None
     for other in others:
         if other.body_len < min_chars or not other.body:
             continue
+        if me.sig and other.sig and me.shingle_count and other.shingle_count and \
+                estimate_containment(me.sig, other.sig, me.shingle_count, other.shingle_count) < threshold - MARGIN:
+            continue  # clearly below the threshold: no exact comparison needed
+        if mine is None:
+            mine = shingles.of(me)
         score = containment(mine, shingles.of(other))
-        if score >= rule.compiled["threshold"]:
+        if score >= threshold:
             yield _ctx(me).finding(rule, {"similarity": f"{score:.0%}", "other": other.path,
                                           "other_agency": other.agency or other.path, "prev_year": other.year},
                                    snippet=f"similar:{other.path}", data={"similarity": round(score, 4),
