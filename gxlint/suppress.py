@@ -12,7 +12,8 @@ only by a `gxlint-disable` that is never closed. docx and pdf have no comments: 
 
 A directive that suppresses nothing is reported as GX004, as is an unknown code or an enable without a disable. A
 directive is judged only for codes whose rules ran on the file (under `--select GX3` a `gxlint-disable GX201` is not
-called unused: GX201 did not run).
+called unused: GX201 did not run). Cross-report findings (GX8) come from the batch's second pass, after this one:
+inline comments neither suppress nor judge them (use per-file-ignores).
 """
 
 from __future__ import annotations
@@ -182,7 +183,9 @@ def apply_to_result(result: FileResult, rules: Iterable[Rule], known: Iterable[R
     GX004 findings are added only when the GX004 rule is among `rules`."""
     rules = tuple(rules)
     own = next((r for r in rules if r.code == CODE), None)
-    kept, suppressed = apply(result.findings, result.path, {r.code for r in rules}, {r.code for r in known},
+    # cross-report findings (GX8) are added after the file's own pass: a directive naming them cannot be judged here
+    ran = {r.code for r in rules if r.kind != "cross"}
+    kept, suppressed = apply(result.findings, result.path, ran, {r.code for r in known},
                              level=own.level if own else "warning")
     if own is None:
         kept = [f for f in kept if f.code != CODE]
