@@ -158,6 +158,7 @@ class Cache:
         self.dir = Path(directory)
         self.entries = self.dir / FORMAT
         self._salts: dict[str, str] = {}
+        self._by_id: dict[int, tuple[Config, str]] = {}  # the same Config object asks again and again
         self.hits = 0
         self.misses = 0
         self.writable = True
@@ -177,6 +178,9 @@ class Cache:
 
     def salt(self, config: Config) -> str:
         """Everything but the file itself that decides its findings."""
+        known = self._by_id.get(id(config))
+        if known is not None and known[0] is config:
+            return known[1]
         cfp = config_fingerprint(config)
         salt = self._salts.get(cfp)
         if salt is None:
@@ -184,6 +188,7 @@ class Cache:
             for part in (FORMAT, code_fingerprint(), rules_fingerprint(config.rules_paths), cfp):
                 h.update(part.encode() + b"\0")
             salt = self._salts[cfp] = h.hexdigest()
+        self._by_id[id(config)] = (config, salt)
         return salt
 
     def key(self, data: bytes, path: str, config: Config) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -105,7 +106,8 @@ class _Configs:
         self._by_source: dict[str, Config] = {}
 
     def __call__(self, path: str) -> Config:
-        source = self.opts.config or str(find_config(path) or "")
+        folder = os.path.dirname(os.path.abspath(path))  # find_config is memoised per folder, not per file
+        source = self.opts.config or str(find_config(folder) or "")
         cfg = self._by_source.get(source)
         if cfg is None:
             cfg = self._by_source[source] = file_config(path, self.opts)
@@ -153,6 +155,7 @@ def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], 
     results: list[FileResult | None] = [None] * len(files)
     summaries: list[Any] = [None] * len(files)
     tasks: list[batch.Task] = []
+    keys: list[str] = []  # every file's cache key: together they key the cross-report pass
     progress = batch.Progress(len(files), opts.progress)
     use_cache_hits = cache is not None and not opts.keep_reports
     for i, path in enumerate(files):
@@ -166,15 +169,14 @@ def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], 
                 data = None
             if data is not None:
                 key = cache.key(data, path, cfg)
+                keys.append(key)
                 entry = cache.get(key) if use_cache_hits else None
                 if entry is not None and (not want_cross or entry.get("summary") is not None):
                     res = FileResult(path, None, [finding_from_json(f, path) for f in entry["findings"]])
                     res.suppressed = [finding_from_json(f, path) for f in entry.get("suppressed") or ()]
                     results[i] = res
                     if want_cross:
-                        from gxlint.check.kinds.cross import Summary
-
-                        summaries[i] = Summary.from_json(entry["summary"], path)
+                        summaries[i] = entry["summary"]  # parsed only if the cross pass has to run
                     progress.step()
                     continue
         tasks.append(batch.Task(i, path, cfg, key))
@@ -192,7 +194,8 @@ def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], 
     linted = time.perf_counter()
     cross_stats = batch.CrossStats()
     if want_cross:
-        found = batch.cross_pass(summaries, lambda i: cross_rules[id(per_file[i])], cross_stats)
+        found = _cross(summaries, results, per_file, cross_rules, cache, keys if len(keys) == len(files) else None,
+                       cross_stats)
         for i, extra in found.items():
             _merge(results[i], extra, per_file[i])  # type: ignore[arg-type]
     done = [r for r in results if r is not None]
@@ -202,6 +205,36 @@ def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], 
              "cross_previous_pairs": cross_stats.pairs_previous, "cross_candidates": cross_stats.candidates,
              "cache_dir": str(cache.dir) if cache is not None else None}
     return done, stats
+
+
+def _cross(summaries: list[Any], results: list[Any], per_file: list[Config], cross_rules: dict[int, tuple[Rule, ...]],
+           cache: Any, keys: list[str] | None, stats: Any) -> dict[int, list]:
+    """The cross-report pass, or — when the cache has the pass over exactly these files with these contents,
+    rules and configurations — its stored findings."""
+    from gxlint import batch
+    from gxlint.cache import finding_from_json, finding_to_json
+
+    key = None
+    if cache is not None and keys is not None and not any(r is not None and r.error for r in results):
+        h = hashlib.sha256(b"cross-report pass\0")
+        for k in keys:
+            h.update(k.encode() + b"\0")
+        key = h.hexdigest()
+        entry = cache.get(key)
+        if entry is not None and isinstance(entry.get("cross"), dict):
+            t0 = time.perf_counter()
+            out = {int(i): [finding_from_json(f, results[int(i)].path) for f in fs] for i, fs in entry["cross"].items()}
+            stats.seconds = time.perf_counter() - t0
+            return out
+    from gxlint.check.kinds.cross import Summary
+
+    for i, s in enumerate(summaries):
+        if isinstance(s, dict):
+            summaries[i] = Summary.from_json(s, results[i].path)
+    found = batch.cross_pass(summaries, lambda i: cross_rules[id(per_file[i])], stats)
+    if key is not None:
+        cache.put(key, {"cross": {str(i): [finding_to_json(f) for f in fs] for i, fs in found.items()}})
+    return found
 
 
 def _merge(result: FileResult, extra: list, config: Config) -> None:

@@ -119,8 +119,8 @@ def test_same_bytes_elsewhere_is_a_separate_entry(folder: Path, tmp_path: Path) 
 def test_damaged_entries_are_misses_and_get_rewritten(folder: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cold, _ = _run([folder], cache_dir)
-    entries = sorted((cache_dir / "v1").rglob("*.json"))
-    assert len(entries) == 5
+    entries = sorted(e for e in (cache_dir / "v1").rglob("*.json") if b'"findings"' in e.read_bytes())
+    assert len(entries) == 5  # one per file (the cross-report pass over them has an entry of its own)
     entries[0].write_bytes(b'{"format": "v1", "findi')
     entries[1].write_text(json.dumps({"format": "v0"}), encoding="utf-8")
     found, stats = _run([folder], cache_dir)
