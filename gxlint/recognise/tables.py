@@ -471,7 +471,8 @@ class TableReader:
             return frozenset(), True  # a label of its own: a filer's added row, not a layout row
         return None, False  # a scrap of a label or header: it tells nothing
 
-    def _value_rows(self, spec: TableSpec, start: int, end: int, n: int) -> list[_ValueRow]:
+    def _value_rows(self, spec: TableSpec, start: int, end: int, n: int,
+                    allow_empty: bool = False) -> list[_ValueRow]:
         """Table rows in the window holding exactly n values (after their label cells)."""
         out: list[_ValueRow] = []
         text = self.text
@@ -490,14 +491,15 @@ class TableReader:
                     cells.append(Piece(pos + lead, stripped, tok))
                     tok += 1
                 if sep == "\x1e":
-                    vr = self._as_value_row(spec, cells, n)
+                    vr = self._as_value_row(spec, cells, n, allow_empty)
                     if vr is not None:
                         out.append(vr)
                     cells = []
             pos = m.end()
         return out
 
-    def _as_value_row(self, spec: TableSpec, cells: list[Piece], n: int) -> _ValueRow | None:
+    def _as_value_row(self, spec: TableSpec, cells: list[Piece], n: int,
+                      allow_empty: bool = False) -> _ValueRow | None:
         last_label = max((i for i, c in enumerate(cells) if c.text and not is_value_like(c.text)), default=-1)
         label_cells = cells[:last_label + 1]
         values = cells[last_label + 1:]
@@ -509,7 +511,7 @@ class TableReader:
             return None
         label = "".join(c.text for c in label_cells)
         rows, extra = self._label_rows(spec, label)
-        if not any(v.text for v in values) and rows is None:
+        if not any(v.text for v in values) and rows is None and not allow_empty:
             return None
         off = label_cells[0].off if label_cells else values[0].off
         label_end = label_cells[-1].off + len(label_cells[-1].text) if label_cells else off
@@ -629,6 +631,12 @@ class TableReader:
         grouped = self._read_groups(spec, start, end)
         if grouped is not None:
             return grouped
+        for vr in self._value_rows(spec, start, end, n, allow_empty=True):
+            if not vr.label:
+                # a data row left wholly blank (a template, a report that filled nothing in)
+                origin = self.loc.origin(vr.values[0].off)
+                cells, _ = self._read_values(spec, "data", list(vr.values), origin)
+                return StdTable(spec.id, spec.name, True, (TableRow("data", "", cells, origin),), (), origin)
         if sequential is not None:
             return sequential
         return StdTable(spec.id, spec.name, False, (), ("data",), Origin())

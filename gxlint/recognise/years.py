@@ -24,6 +24,8 @@ PERIOD = regex.compile(
 DATE = regex.compile(rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")
 ISO_DATE = regex.compile(rf"({YEAR})[-/.](\d{{1,2}})[-/.](\d{{1,2}})")
 BODY_YEAR = regex.compile(rf"(?<!\d)({YEAR})\s*(?:年|年度)")
+# a line that is only an agency's name
+_AGENCY_LINE = regex.compile(r"[^\s,，。:：;；、()（）《》]{1,28}(?:政府|办公室|办公厅|局|委员会|委|厅|院|中心|办事处|街道|镇|乡|署)")
 _PUBLISHED_LINE = regex.compile(r"(?:发布(?:时间|日期)|成文日期|发文日期|PubDate|日期)\s*[:：]?\s*")
 
 
@@ -44,6 +46,13 @@ def find_title(lines: list[tuple[str, Origin]], meta: dict[str, str]) -> TitleIn
             continue
         if "信息公开" in t or "政务公开" in t or "年度报告" in t:
             if _TITLE_PHRASE.search(t) and regex.search(r"报告\W{0,3}$|年报\W{0,3}$", t):
+                # the agency printed on the line above ("淮安市人民政府" / "2024年政府信息公开工作年度报告")
+                if i > 0 and regex.match(rf"{YEAR}\s*年", t):
+                    above, above_origin = lines[i - 1]
+                    above = _TITLE_PREFIX.sub("", above).strip()
+                    if 2 <= len(above) <= 30 and _AGENCY_LINE.fullmatch(above):
+                        candidates.append((above + t, above_origin))
+                        break
                 candidates.append((t, origin))
                 break
             # a title broken over two lines ("…政府信息公开工作" / "年度报告")
