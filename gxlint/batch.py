@@ -16,17 +16,17 @@ the cross-report pass over the whole batch.
 from __future__ import annotations
 
 import fnmatch
-import multiprocessing
 import os
 import sys
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 from gxlint.api import FileResult, lint_path, ruleset
 from gxlint.check.rule import Rule
@@ -270,6 +270,8 @@ def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
 
 
 def _context() -> Any:
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
@@ -277,6 +279,8 @@ def _context() -> Any:
 def run_tasks(tasks: Sequence[Task], state: WorkerState, jobs: int,
               on_done: Callable[[int], None] | None = None) -> Iterator[Outcome]:
     """Lint `tasks`, yielding outcomes in task order. jobs == 1 (or a handful of tasks) runs in this process."""
+    if not tasks:  # everything came from the cache: not even the layouts are needed
+        return
     if jobs <= 1 or len(tasks) < max(4, 2 * jobs):
         _init_worker(state, ())
         for t in tasks:
@@ -290,6 +294,9 @@ def run_tasks(tasks: Sequence[Task], state: WorkerState, jobs: int,
 
 def _pooled(tasks: Sequence[Task], state: WorkerState, jobs: int,
             on_done: Callable[[int], None] | None) -> Iterator[Outcome]:
+    from concurrent.futures import ProcessPoolExecutor  # imported here: a one-file run never starts a pool
+    from concurrent.futures.process import BrokenProcessPool
+
     configs: list[Config] = []
     seen: set[int] = set()
     for t in tasks:
@@ -312,8 +319,13 @@ def _pooled(tasks: Sequence[Task], state: WorkerState, jobs: int,
     try:
         while queue or pending:
             while queue and len(pending) < window:
-                chunk, isolated = queue.popleft()
+                chunk, isolated = queue[0]
+                if isolated and pending:  # a suspect runs alone, so a crash can only be its own
+                    break
+                queue.popleft()
                 pending.append((chunk, isolated, pool.submit(_lint_chunk, chunk)))
+                if isolated:
+                    break
             chunk, isolated, fut = pending.popleft()
             try:
                 outcomes = fut.result()

@@ -139,10 +139,6 @@ def agency_key(agency: str | None) -> str | None:
     return key or None
 
 
-def _value_key(v: Any) -> str:
-    return repr(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else repr(v)
-
-
 def body_of(report: Report) -> str:
     """The narrative of the report from part 一 on: its lines, not its table cells (the official tables are the
     same words in every report; copying is about the prose)."""
@@ -208,8 +204,9 @@ def summarise(report: Report, with_text: bool = True) -> Summary:
         triples = [(c.row, c.col, c.value) for row in t.rows if not row.extra for c in row.cells]
         if not triples:
             continue
-        digest = hashlib.sha1("\x00".join(f"{r}\x01{c}\x01{_value_key(v)}" for r, c, v in triples)
-                              .encode("utf-8")).hexdigest()
+        # 1 and 1.0 are the same number: compare as floats (what == did on the tables)
+        digest = hashlib.sha1(repr([(r, c, float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+                                    for r, c, v in triples]).encode("utf-8")).hexdigest()
         nonzero = any(v for _, _, v in triples if isinstance(v, (int, float)))
         tables[tid] = SummaryTable(t.name, digest, nonzero, t.origin)
     body = body_of(report)
@@ -220,7 +217,7 @@ def summarise(report: Report, with_text: bool = True) -> Summary:
         folded = prose(body)
         arr = text_shingles(folded)
         sig, count = signature_bytes(arr), len(arr)
-        packed = zlib.compress(folded.encode("utf-8"), 6)
+        packed = zlib.compress(folded.encode("utf-8"), 1)
     return Summary(path=report.path, format=report.format, agency=report.agency, agency_key=agency_key(report.agency),
                    year=report.year, layout=report.layout, cells=cells, tables=tables, body_len=len(body),
                    shingle_count=count, sig=sig, body=packed)
