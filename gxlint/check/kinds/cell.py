@@ -28,6 +28,8 @@ OPTIONS: dict[str, Any] = {
     "additionalProperties": False,
 }
 _WORDS = regex.compile(r"[^\d\s,.+\-]")
+# the cell states each match can be true for (the value matches need a number)
+_STATES = {"blank_or_placeholder": (BLANK, PLACEHOLDER), "text": (TEXT,), "unreadable": (UNREADABLE, MISSING)}
 _STATE_WORDS = {BLANK: "空白", PLACEHOLDER: "占位符", TEXT: "文字", UNREADABLE: "无法可靠读取", MISSING: "缺失"}
 
 
@@ -75,11 +77,13 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         kinds = {c.id: c.kind for c in spec.columns}
         units = {c.id: c.unit for c in spec.columns}
+        states = _STATES.get(opts["match"], (NUMBER,))  # no other state can match: skip the rest cheaply
         count = 0
         for row in table.rows:
             if row.extra and opts["skip_extra"]:
                 continue
-            hits = [c for c in row.cells if (not opts["kinds"] or kinds.get(c.col, "count") in opts["kinds"])
+            hits = [c for c in row.cells if c.state in states
+                    and (not opts["kinds"] or kinds.get(c.col, "count") in opts["kinds"])
                     and _hit(opts["match"], c, kinds.get(c.col, "count"), units.get(c.col))]
             if not hits:
                 continue
