@@ -50,6 +50,8 @@ NEEDED_CELLS: tuple[tuple[str, str, str], ...] = (
 # a pair whose overlap MinHash estimates at more than this below the threshold is not compared exactly (64
 # permutations: the estimate's standard error is at most about 0.06)
 MARGIN = 0.25
+_NEEDED_KEYS = tuple(f"{t}/{r}/{c}" for t, r, c in NEEDED_CELLS)  # one string per key, shared by all summaries
+_KEY_OF = {k: k for k in _NEEDED_KEYS}
 _AGENCY_NOISE = str.maketrans("", "", "()（）[]【】〔〕\"'“”《》·・ 　")
 
 
@@ -117,7 +119,7 @@ class Summary:
         return cls(
             path=path or d["path"], format=d["format"], agency=d["agency"], agency_key=d["agency_key"],
             year=d["year"], layout=d["layout"],
-            cells={k: SummaryCell(v, raw, _origin(o)) for k, (v, raw, o) in d["cells"].items()},
+            cells={_KEY_OF.get(k, k): SummaryCell(v, raw, _origin(o)) for k, (v, raw, o) in d["cells"].items()},
             tables={k: SummaryTable(n, dg, nz, _origin(o)) for k, (n, dg, nz, o) in d["tables"].items()},
             body_len=d["body_len"], shingle_count=d.get("shingle_count", 0), sig=bytes.fromhex(d.get("sig") or ""),
             body=bytes.fromhex(d["body"]) if d.get("body") else b"",
@@ -192,10 +194,10 @@ def summarise(report: Report, with_text: bool = True) -> Summary:
     """The report's cross-check summary. `with_text=False` leaves out the signature and the body (cheaper, for runs
     that will not compare texts)."""
     cells: dict[str, SummaryCell] = {}
-    for table, row, col in NEEDED_CELLS:
+    for (table, row, col), key in zip(NEEDED_CELLS, _NEEDED_KEYS, strict=True):
         c = report.cell(table, row, col)
         if c is not None:
-            cells[f"{table}/{row}/{col}"] = SummaryCell(c.value if c.is_number else None, c.raw, c.origin)
+            cells[key] = SummaryCell(c.value if c.is_number else None, c.raw, c.origin)
     tables: dict[str, SummaryTable] = {}
     for tid in SAME_TABLES:
         t = report.tables.get(tid)
@@ -240,7 +242,7 @@ class Shingles:
     """Shingle arrays of summaries, computed on first use (a batch compares only candidate pairs) and kept up to a
     memory budget, oldest first out."""
 
-    def __init__(self, budget_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, budget_bytes: int = 32 * 1024 * 1024) -> None:
         self.budget = budget_bytes
         self.used = 0
         self._cache: dict[str, Any] = {}
