@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import regex
 
-from gxlint.report import BLANK, NUMBER, PLACEHOLDER, TEXT
+from gxlint.report import BLANK, NUMBER, PLACEHOLDER, TEXT, UNREADABLE
 
 PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "空", "\\", "—", "——", "/ ", "×", "x", "X", "-/-", "暂无", "未", "*"})
 _NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -33,22 +33,35 @@ def _number(text: str) -> int | float:
     return int(clean)
 
 
+def _exact(number: str) -> bool:
+    """A decimal a float holds exactly enough to print back (at most 15 significant digits)."""
+    clean = number.replace(",", "").lstrip("+-")
+    return "." not in clean or len(clean.replace(".", "").lstrip("0")) <= 15
+
+
 def parse_value(text: str) -> Parsed:
     t = text.strip()
     if not t:
         return Parsed(BLANK)
     if t in PLACEHOLDERS:
         return Parsed(PLACEHOLDER)
+    number, unit, note = None, None, None
     m = _PLAIN.fullmatch(t)
     if m:
-        return Parsed(NUMBER, _number(t))
-    m = _WITH_UNIT.fullmatch(t)
-    if m:
-        return Parsed(NUMBER, _number(m.group(1)), unit=m.group(2))
-    m = _WITH_NOTE.fullmatch(t)
-    if m:
-        return Parsed(NUMBER, _number(m.group(1)), note=(m.group(2) or m.group(3) or "").strip() or None)
-    return Parsed(TEXT)
+        number = t
+    else:
+        m = _WITH_UNIT.fullmatch(t)
+        if m:
+            number, unit = m.group(1), m.group(2)
+        else:
+            m = _WITH_NOTE.fullmatch(t)
+            if m:
+                number, note = m.group(1), (m.group(2) or m.group(3) or "").strip() or None
+    if number is None:
+        return Parsed(TEXT)
+    if not _exact(number):
+        return Parsed(UNREADABLE, note=f"「{number}」位数过多，无法精确读取")
+    return Parsed(NUMBER, _number(number), unit=unit, note=note)
 
 
 def is_value_like(text: str) -> bool:
