@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gxlint.config import resolved
 from gxlint.findings import Finding
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class BaselineError(Exception):
 
 def relative_to(path: str, folder: Path) -> str:
     """`path` relative to `folder`, POSIX; the path as given (POSIX) when it is elsewhere."""
-    p = Path(path).resolve()
+    p = resolved(path)  # a symlink loop among the inputs must not crash the run
     try:
         return p.relative_to(folder.resolve()).as_posix()
     except ValueError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,15 @@ from ruamel.yaml.error import YAMLError
 
 CONFIG_NAMES = (".gxlint.yaml", ".gxlint.yml", "gxlint.yaml")
 LEVELS = ("error", "warning", "info")
+
+
+def resolved(path: str | os.PathLike[str]) -> Path:
+    """Path.resolve() for an input path that may be a symlink loop (Python < 3.13 raises RuntimeError there; the
+    file itself gets GX001 when read): the absolute path then."""
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
 
 
 class ConfigError(Exception):
@@ -49,7 +59,7 @@ class Config:
         return False
 
     def relative(self, path: str) -> str:
-        p = Path(path).resolve()
+        p = resolved(path)
         if self.root:
             try:
                 return p.relative_to(Path(self.root).resolve()).as_posix()
@@ -139,7 +149,7 @@ def load_config(path: Path, _seen: frozenset[Path] = frozenset()) -> Config:
 @functools.lru_cache(maxsize=256)
 def find_config(start: str) -> Path | None:
     """The nearest config file in `start` (a folder or a file's folder) or above it."""
-    p = Path(start).resolve()
+    p = resolved(start)
     if p.is_file() or not p.exists():
         p = p.parent
     for folder in (p, *p.parents):

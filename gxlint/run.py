@@ -12,6 +12,8 @@ from typing import Any
 from gxlint.api import FileResult, ruleset
 from gxlint.check.rule import Rule
 from gxlint.config import Config, config_for, find_config
+from gxlint.read import read_file_bytes
+from gxlint.read.document import ReadError
 
 
 @dataclass(frozen=True)
@@ -162,10 +164,9 @@ def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], 
         cfg = per_file[i]
         key = None
         if cache is not None:
-            try:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-            except OSError:  # unreadable or gone: the worker reports GX001
+            try:  # bounded, regular files only: a FIFO or /dev/zero in a folder must not hang or fill memory
+                data = read_file_bytes(path)
+            except ReadError:  # unreadable, gone, too big, not a file: the worker reports GX001
                 data = None
             if data is not None:
                 key = cache.key(data, path, cfg)

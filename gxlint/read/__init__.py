@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import stat
 from pathlib import Path
 
 from gxlint.read.document import Document, ReadError
@@ -53,17 +54,38 @@ def read_bytes(path: str, data: bytes) -> Document:
     return reader(path, data)
 
 
-def read_path(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Document:
-    p = Path(path)
+def _too_big(size: int, max_bytes: int) -> ReadError:
+    return ReadError(f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）")
+
+
+def read_file_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
+    """A file's bytes, for every caller that reads an input (readers, the cache key). Only regular files are read,
+    and never more than max_bytes: the file is opened without blocking (a FIFO where a report was must not hang a
+    batch) and checked on the open descriptor, so a path swapped for a FIFO, a device (/dev/zero) or a folder after
+    discovery is refused, and a file that grows while it is read is cut off. Raises ReadError (GX001)."""
     try:
-        size = p.stat().st_size
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
-    if size > max_bytes:
-        raise ReadError(f"文件过大（{size / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB）")
     try:
-        with open(p, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            what = "文件夹" if stat.S_ISDIR(st.st_mode) else "管道、设备或套接字"
+            raise ReadError(f"不是普通文件（是{what}），无法读取")
+        if st.st_size > max_bytes:
+            raise _too_big(st.st_size, max_bytes)
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1  # the file object owns it now
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
-    return read_bytes(str(path), data)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > max_bytes:
+        raise _too_big(len(data), max_bytes)
+    return data
+
+
+def read_path(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Document:
+    return read_bytes(str(path), read_file_bytes(path, max_bytes))

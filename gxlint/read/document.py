@@ -10,6 +10,13 @@ from dataclasses import dataclass, field
 from gxlint.origin import Origin
 
 MAX_GRID_CELLS = 1_000_000  # positions of one table's expanded grid (the official tables have a few hundred)
+# lines, paragraphs, table cells or elements one file may hold: real reports have under 2,000, and every piece costs
+# time and memory in the reader and in recognition (1 MB of "|" is a million cells; 4 MB of "<p>a" a million lines)
+MAX_PIECES = 200_000
+
+
+def too_many(count: int, what: str) -> ReadError:
+    return ReadError(f"文件含有约 {count} 个{what}，远超一份年度报告（上限 {MAX_PIECES}），疑似恶意或损坏的文件，已拒绝")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from gxlint.origin import Origin
-from gxlint.read.document import Block, Document, Line, RawCell, ReadError, Table
+from gxlint.read.document import MAX_PIECES, Block, Document, Line, RawCell, ReadError, Table, too_many
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
@@ -180,6 +180,9 @@ def _read(path: str, data: bytes) -> Document:
     walker = _Walker(_Numbering(part))
     body = document.element.body
     if body is not None:
+        pieces = sum(1 for _ in body.iter(_P, _TC))  # counted in C before the walk builds anything
+        if pieces > MAX_PIECES:
+            raise too_many(pieces, "段落或单元格")
         walker.body(body)
     return Document(path=path, format="docx", blocks=tuple(walker.blocks), meta=_meta(part))
 

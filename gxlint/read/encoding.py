@@ -36,6 +36,11 @@ def _cjk_share(text: str) -> float:
     return cjk / len(text)
 
 
+def _utf8_text(prefix: bytes) -> bool:
+    """A valid UTF-8 stretch with real multi-byte text in it (GBK or Big5 bytes almost never form 16 such)."""
+    return sum(1 for b in prefix[-65536:] if 0xE0 <= b <= 0xEF) >= 16
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Returns (text, encoding name). Raises ReadError (GX001) when no encoding fits."""
     for bom, name in _BOMS:
@@ -50,14 +55,18 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(u16), u16
         except UnicodeDecodeError:
             pass
+    nul = data.find(b"\x00")
+    if nul >= 0:  # no text encoding but UTF-16/32 has NUL bytes: a binary file, or a text file with a zeroed stretch
+        raise ReadError(f"文件含有 NUL 字节（第 {nul + 1} 字节起），是二进制文件或已损坏，而不是文本")
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        return text, "utf-8"
-    if b"\x00" in data[:65536]:
-        raise ReadError("文件含有 NUL 字节，是二进制文件而不是文本")
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if _utf8_text(data[:bad]):
+        # a UTF-8 file with a stretch in another encoding (two files pasted together) or damaged bytes: decoding it
+        # all as GB18030 would turn the UTF-8 part into plausible-looking nonsense
+        raise ReadError(f"文件混用了多种文字编码：第 {bad + 1} 字节之前是 UTF-8，之后不是（混合编码或文件损坏），"
+                        "无法可靠读取，请统一另存为 UTF-8")
     candidates: list[tuple[float, str, str]] = []
     for name in ("gb18030", "big5"):
         try:

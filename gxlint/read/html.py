@@ -19,7 +19,7 @@ import lxml.html
 from lxml import etree
 
 from gxlint.origin import Origin
-from gxlint.read.document import Block, Document, Line, RawCell, ReadError, Table
+from gxlint.read.document import MAX_PIECES, Block, Document, Line, RawCell, ReadError, Table, too_many
 from gxlint.read.encoding import decode
 
 MAX_ROWSPAN = 1000
@@ -95,6 +95,9 @@ def read_html(path: str, data: bytes) -> Document:
 
 
 def _read(path: str, data: bytes) -> Document:
+    tags = data.count(b"<")  # every element becomes objects here and pieces in recognition: count before parsing
+    if tags > MAX_PIECES:
+        raise too_many(tags, "标签")
     text, encoding = decode_html(data)
     # one newline convention, so libxml2's line numbers, ours and an editor's agree
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -137,8 +140,10 @@ def decode_html(data: bytes) -> tuple[str, str]:
     if declared is not None:
         try:
             return data.decode(declared), declared
-        except UnicodeDecodeError:
-            pass  # pages often say utf-8 and are GBK (or the reverse): let the guesser decide
+        except (UnicodeDecodeError, LookupError):
+            # pages often say utf-8 and are GBK (or the reverse): let the guesser decide; a label naming a codec
+            # that is not a text encoding ("zlib", "base64") is no declaration at all
+            pass
     return decode(data)
 
 

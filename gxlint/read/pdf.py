@@ -15,11 +15,16 @@ What real reports do to a naive extraction, and what this module does about it:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
+import signal
+import threading
+import time
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +32,11 @@ from gxlint.origin import Origin
 from gxlint.read.document import Block, Document, Line, RawCell, ReadError, Table
 
 MAX_PAGES = 300
+# hostile-file bounds (issue 6): what all streams of one file may inflate to (a 400 KB FlateDecode stream can hold
+# 400 MB of spaces), the decoded content of one page (real reports: under 50 KB), and wall-clock time for the file
+MAX_DECODED = 128 * 1024 * 1024
+MAX_PAGE_CONTENT = 1024 * 1024
+MAX_SECONDS = 30.0
 # share of characters a font cannot map to Unicode ("(cid:123)") above which the text layer is useless
 MAX_UNMAPPED = 0.5
 _UNMAPPED = "\ufffd"
@@ -126,7 +136,7 @@ def _parse(data: bytes) -> tuple[list[_Page], dict[str, str]]:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with _bounded(), pdfplumber.open(io.BytesIO(data)) as pdf:
             count = _page_count(pdf)
             if count > MAX_PAGES:
                 raise ReadError(f"PDF 页数过多（{count} 页，上限 {MAX_PAGES} 页）", code="GX001")
@@ -144,7 +154,12 @@ def _parse(data: bytes) -> tuple[list[_Page], dict[str, str]]:
         raise ReadError("PDF 已加密（需要打开密码或使用了不支持的加密方式），无法读取", code="GX001") from exc
     except RecursionError as exc:  # deeply nested objects in a hostile file
         raise ReadError("PDF 结构嵌套过深，无法解析", code="GX001") from exc
+    except _Deadline as exc:
+        raise ReadError(f"PDF 解析超时（超过 {MAX_SECONDS:.0f} 秒），疑似恶意构造或严重损坏的文件，已放弃", code="GX001") from exc
     except Exception as exc:  # pdfminer raises anything from PSSyntaxError to KeyError on damaged files
+        inner = _wrapped_read_error(exc)  # a budget exceeded deep inside pdfminer, wrapped by pdfplumber
+        if inner is not None:
+            raise inner from exc
         if type(exc).__name__ == "PdfminerException" and isinstance(exc.args[0] if exc.args else None,
                                                                     PDFPasswordIncorrect | PDFEncryptionError):
             raise ReadError("PDF 已加密（需要打开密码或使用了不支持的加密方式），无法读取", code="GX001") from exc
@@ -161,6 +176,147 @@ def _page_count(pdf: Any) -> int:
         return int(resolve1(pages.get("Count", 0)))
     except Exception:  # a broken page tree: let the page walk decide
         return 0
+
+
+def _contents(page: Any) -> list[Any]:
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    streams = resolve1(page.page_obj.attrs.get("Contents"))
+    streams = streams if isinstance(streams, list) else [streams]
+    return [s for s in (resolve1(x) for x in streams) if isinstance(s, PDFStream)]
+
+
+# ------------------------------------------------------------------------------------------- hostile-file bounds
+
+class _Deadline(BaseException):
+    """Raised by the timer inside pdfminer; a BaseException, so no `except Exception` in a library swallows it."""
+
+
+class _Budget(threading.local):
+    left: int | None = None  # bytes streams may still inflate to; None outside a read
+
+
+_BUDGET = _Budget()
+
+
+def _spend(n: int) -> None:
+    if _BUDGET.left is None:
+        return
+    _BUDGET.left -= n
+    if _BUDGET.left < 0:
+        _BUDGET.left = -1  # stays exhausted: a library that swallows the error meets it again on the next stream
+        raise ReadError(f"PDF 中的压缩数据解压后超过 {MAX_DECODED // 1048576} MB，疑似压缩炸弹，已拒绝", code="GX001")
+
+
+def _room(need: int = 0) -> int:
+    if _BUDGET.left is None:
+        return 1 << 62
+    if need > _BUDGET.left:
+        _spend(need)
+    return max(_BUDGET.left, 0)
+
+
+class _BoundedInflater:
+    """zlib.decompressobj that never inflates past the budget."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._d = zlib.decompressobj(*args, **kwargs)
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        room = _room() + 1
+        out = self._d.decompress(data, min(max_length, room) if max_length else room)
+        _spend(len(out))
+        return out
+
+    def flush(self, *args: Any) -> bytes:
+        out = self._d.flush(*args)
+        _spend(len(out))
+        return out
+
+    def __getattr__(self, name: str) -> Any:  # eof, unused_data, unconsumed_tail
+        return getattr(self._d, name)
+
+
+class _BoundedZlib:
+    """Stands in for the zlib module inside pdfminer.pdftypes (FlateDecode and its repair of damaged streams)."""
+
+    error = zlib.error
+
+    @staticmethod
+    def decompressobj(*args: Any, **kwargs: Any) -> _BoundedInflater:
+        return _BoundedInflater(*args, **kwargs)
+
+    @staticmethod
+    def decompress(data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = zlib.DEF_BUF_SIZE) -> bytes:
+        d = _BoundedInflater(wbits)
+        out = d.decompress(data)
+        if not d.eof:  # as zlib.decompress: pdfminer then tries its byte-by-byte repair (bounded as well)
+            raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+
+def _expanding(decode: Callable[[bytes], bytes], factor: int) -> Callable[[bytes], bytes]:
+    """RunLength (up to 64×) and LZW (up to ~2,700×) decoders: refused when the input could exceed the budget."""
+
+    def bounded(data: bytes) -> bytes:
+        _room(len(data) * factor)
+        out = decode(data)
+        _spend(len(out))
+        return out
+
+    return bounded
+
+
+def _install_bounds() -> None:
+    import pdfminer.pdftypes as pdftypes
+
+    if isinstance(pdftypes.zlib, _BoundedZlib):
+        return
+    pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+    pdftypes.rldecode = _expanding(pdftypes.rldecode, 64)  # type: ignore[assignment]
+    pdftypes.lzwdecode = _expanding(pdftypes.lzwdecode, 2730)  # type: ignore[assignment]
+
+
+@contextlib.contextmanager
+def _bounded() -> Iterator[None]:
+    """The inflation budget, and a wall-clock deadline (SIGALRM, main thread only, the previous timer restored)."""
+    _install_bounds()
+    _BUDGET.left = MAX_DECODED
+    armed = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if armed:
+        def expire(signum: int, frame: Any) -> None:
+            raise _Deadline()
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        # every second after the deadline again, in case a library swallowed the first
+        old_delay, _ = signal.setitimer(signal.ITIMER_REAL, MAX_SECONDS, 1.0)
+        started = time.monotonic()
+    try:
+        yield
+    finally:
+        _BUDGET.left = None
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            if old_delay:
+                signal.setitimer(signal.ITIMER_REAL, max(old_delay - (time.monotonic() - started), 0.001))
+
+
+def _wrapped_read_error(exc: BaseException) -> ReadError | None:
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, ReadError):
+            return e
+        stack.extend([e.__cause__, e.__context__, *(a for a in e.args if isinstance(a, BaseException))])
+    return None
 
 
 def _meta(pdf: Any) -> dict[str, str]:
@@ -199,6 +355,10 @@ def _decode_pdf_string(value: object) -> str:
 # ------------------------------------------------------------------------------------------------------- one page
 
 def _read_page(page: Any, number: int, page_count: int) -> _Page:
+    content = sum(len(stream.get_data()) for stream in _contents(page))
+    if content > MAX_PAGE_CONTENT:  # a million glyphs or rulings on one page: minutes and gigabytes in pdfminer
+        raise ReadError(f"PDF 第 {number} 页的内容流过大（{content / 1048576:.1f} MB，上限 "
+                        f"{MAX_PAGE_CONTENT // 1048576} MB），疑似恶意构造的文件，已拒绝", code="GX001")
     width, height = float(page.width), float(page.height)
     if int(page.rotation or 0) % 180 == 90:  # a landscape table page: pdfplumber turns the objects, not the size
         width, height = height, width

@@ -5,9 +5,10 @@ from __future__ import annotations
 import regex
 
 from gxlint.origin import Origin
-from gxlint.read.document import Block, Document, Line, RawCell, Table
+from gxlint.read.document import MAX_PIECES, Block, Document, Line, RawCell, Table, too_many
 from gxlint.read.encoding import decode
 
+_COMMENT = regex.compile(r"^\s*<!--.*-->\s*$")
 _MD_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -46,6 +47,10 @@ def parse_text(text: str, path: str, fmt: str, encoding: str | None = None) -> D
 
     for lineno, raw_line in enumerate(text.splitlines(), start=1):
         line = raw_line.rstrip("\r\n")
+        if _COMMENT.match(line):
+            # a comment line (gxlint-disable …) is not report text and must not split a table; suppress.py
+            # reads the directives from the raw file, by line number
+            continue
         if ("|" in line or "\t" in line.strip("\t ")) and not _is_prose_with_bar(line):
             if _MD_RULE.match(line):
                 continue
@@ -68,6 +73,10 @@ def _is_prose_with_bar(line: str) -> bool:
 
 
 def read_text(path: str, data: bytes, fmt: str) -> Document:
+    # every line and every "|" or tab may become a block or a cell: count them before building any
+    marks = data.count(b"\n") + data.count(b"|") + data.count(b"\t")
+    if marks > MAX_PIECES:
+        raise too_many(marks, "行或单元格")
     text, enc = decode(data)
     return parse_text(text, path, fmt, enc)
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from gxlint.config import resolved as resolved_path
 from gxlint.findings import LEVEL_RANK, CellRef, Finding
 from gxlint.source import source_lines
 
@@ -57,7 +58,7 @@ def choose_root(paths: Iterable[str], cwd: Path | None = None) -> Path:
     """The folder relative paths are relative to: the working directory when every file is inside it, else the
     deepest folder holding them all."""
     cwd = (cwd or Path.cwd()).resolve()
-    resolved = [Path(p).resolve() for p in paths]
+    resolved = [resolved_path(p) for p in paths]  # a symlink loop among the inputs must not crash the report
     if all(cwd == p or cwd in p.parents for p in resolved):
         return cwd
     try:
@@ -68,7 +69,7 @@ def choose_root(paths: Iterable[str], cwd: Path | None = None) -> Path:
 
 
 def relpath(path: str, root: Path) -> str:
-    p = Path(path).resolve()
+    p = resolved_path(path)
     try:
         return p.relative_to(root).as_posix()
     except ValueError:
