@@ -103,6 +103,30 @@ KNOWN_KEYS = {"extends", "select", "extend-select", "extend_select", "ignore", "
               "per-file-ignores", "per_file_ignores", "exclude", "fail-on", "fail_on", "lang"}
 
 
+_SHAPES: dict[str, tuple[type, str]] = {
+    "extends": (str, "一个文件路径"), "rules": (dict, "规则代码到级别的映射"), "rules_paths": (list, "文件夹路径列表"),
+    "per-file-ignores": (dict, "文件模式到规则代码的映射"), "per_file_ignores": (dict, "文件模式到规则代码的映射"),
+    "exclude": (list, "文件模式列表"), "lang": (str, "zh 或 en"),
+}
+
+
+def _check_shapes(path: Path, data: dict[str, Any]) -> None:
+    """Each key's type before any use: a list where a path belongs must be a ConfigError, not a crash — nor a hang,
+    for str() of a YAML alias bomb would spell out a billion items."""
+    for key, (want, what) in _SHAPES.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, want):
+            raise ConfigError(f"{path}: {key} 应为{what}")
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: {key} 应为{what}（每一项是一个字符串）")
+        if isinstance(value, dict) and not all(isinstance(k, str | int) for k in value):
+            raise ConfigError(f"{path}: {key} 应为{what}")
+    if data.get("lang") not in (None, "zh", "en"):
+        raise ConfigError(f"{path}: lang 应为 zh 或 en")
+
+
 def load_config(path: Path, _seen: frozenset[Path] = frozenset()) -> Config:
     path = path.resolve()
     if path in _seen:
@@ -110,7 +134,8 @@ def load_config(path: Path, _seen: frozenset[Path] = frozenset()) -> Config:
     data = _load_yaml(path)
     unknown = set(data) - KNOWN_KEYS
     if unknown:
-        raise ConfigError(f"{path}: 未知的配置项：{', '.join(sorted(unknown))}")
+        raise ConfigError(f"{path}: 未知的配置项：{', '.join(sorted(map(str, unknown)))}")
+    _check_shapes(path, data)
     base = Config()
     if data.get("extends"):
         parent = (path.parent / str(data["extends"])).resolve()

@@ -91,11 +91,24 @@ def _position(node: Any, path: Iterable[Any]) -> tuple[int | None, int | None]:
     return line, col
 
 
-def _plain(node: Any) -> Any:
+MAX_NODES = 100_000  # values in one rule file once YAML aliases are expanded (the built-in rules: a few hundred)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _plain(node: Any, budget: list[int] | None = None) -> Any:
+    """Plain dicts and lists. YAML aliases are shared references in the tree but copies here, so nine levels of
+    ten aliases (a 1 KB "billion laughs") would be 10⁹ values: counted, and refused past MAX_NODES."""
+    budget = [MAX_NODES] if budget is None else budget
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooBig
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): _plain(v, budget) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [_plain(v, budget) for v in node]
     return node
 
 
@@ -110,7 +123,11 @@ def _validated(path: Path, text: str) -> tuple[dict[str, Any], list[int | None]]
                             f"YAML 语法错误：{exc.problem}") from exc
     if not isinstance(tree, CommentedMap):
         raise RuleFileError(str(path), 1, 1, "规则文件应是一个映射（code、name、level、check …）")
-    data = _plain(tree)
+    try:
+        data = _plain(tree)
+    except (_TooBig, RecursionError):  # an alias bomb, or an alias inside its own anchor
+        raise RuleFileError(str(path), 1, 1, f"规则文件展开 YAML 别名后超过 {MAX_NODES} 个值或含有循环引用，已拒绝"
+                            ) from None
     errors = sorted(_validator().iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.absolute_path)))
     if errors:
         err = _best(errors)

@@ -11,6 +11,7 @@ from typing import Any
 import regex
 
 from gxlint.check.context import Context
+from gxlint.check.kinds.text import TIMEOUT
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
 
@@ -83,7 +84,7 @@ def _body(rule: Rule, ctx: Context) -> Iterator[Finding]:
                                   origin=first.origin, snippet=f"dominant:{top}")
                 return
     seen: set[int] = set()
-    for m in rule.compiled["_stale"].finditer(r.text):
+    for m in rule.compiled["_stale"].finditer(r.text, timeout=TIMEOUT):  # a user's stale_pattern: bounded
         y = int(m.group("y"))
         if y in (r.year, r.year + 1) or y in seen:
             continue
@@ -114,7 +115,7 @@ def _closing(rule: Rule, ctx: Context) -> Iterator[Finding]:
         candidates.append((r.closing_date, r.closing_mention.origin, r.closing_mention.text, "落款日期"))
     elif r.meta.get("published"):
         candidates.append((r.meta["published"], None, r.meta["published"], "发布日期"))
-    gov = bool(r.agency and rule.compiled["_gov"].search(r.agency))
+    gov = bool(r.agency and rule.compiled["_gov"].search(r.agency, timeout=TIMEOUT))
     deadline = rule.compiled.get("deadline_government" if gov else "deadline_department",
                                  "03-31" if gov else "01-31")
     for iso, origin, text, what in candidates:
