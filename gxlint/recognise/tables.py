@@ -120,7 +120,8 @@ def _pieces(text: str, base: int, tok0: int = 0) -> list[Piece]:
                     idx = chunk.index(part, sub)
                     out.append(Piece(base + pos + idx, part, tok))
                     sub = idx + len(part)
-        else:
+        elif stripped or m.end() <= len(text):
+            # (an empty stretch after the last break is where the next thing starts, not an empty cell)
             lead = len(chunk) - len(chunk.lstrip())
             out.append(Piece(base + pos + lead, stripped, tok))
         tok += 1
@@ -594,10 +595,15 @@ class TableReader:
                                                "无法确定哪一行数值属于该行（标签与数值在提取中错位）"), origin))
                 continue
             if read is not None:
-                # the label is there but no row of values can belong to it
+                # the label is there but no whole row of values can belong to it: what the label's own segment gave
+                # (a short row is unreadable), never values that belong to other rows
                 origin = self.loc.origin(read.start)
-                rows.append(TableRow(spec_row.id, read.label,
-                                     self._all(spec, spec_row.id, MISSING, "", origin, "该行没有读到数值"), origin))
+                if read.used & used_by_aligned or all(c.state == NUMBER for c in read.cells):
+                    cells = self._all(spec, spec_row.id, MISSING, "", origin, "该行没有读到数值")
+                else:
+                    cells = read.cells
+                rows.append(TableRow(spec_row.id, read.label, cells, origin,
+                                     legacy=spec_row.legacy or self._is_legacy(spec, read.label)))
                 continue
             if not spec_row.legacy:
                 missing.append(spec_row.id)
