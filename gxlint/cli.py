@@ -155,8 +155,10 @@ def _emit(run: RunResult, format: str, output: Path | None, template: Path | Non
         where = f"{exc.filename}:{exc.lineno}: " if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         _fail(f"模板出错：{where}{type(exc).__name__}: {exc}")
     if output:
-        try:
-            output.write_text(text, encoding="utf-8")
+        from gxlint.atomic import write_atomic
+
+        try:  # a temporary file renamed over the old one: a crash mid-write leaves the old report whole
+            write_atomic(output, text)
         except OSError as exc:
             _fail(f"无法写入 {output}：{exc.strerror or exc}")
     else:
@@ -295,8 +297,10 @@ def new(
     target = Path(output) if output else Path(f"{agency.strip()}{year}年政府信息公开工作年度报告.{fmt}")
     if target.exists() and not force:
         _fail(f"{target} 已存在（用 --force 覆盖，或用 -o 指定其他文件名）")
+    from gxlint.atomic import write_atomic
+
     try:
-        target.write_bytes(data)
+        write_atomic(target, data)
     except OSError as exc:
         _fail(f"无法写入 {target}：{exc.strerror or exc}")
     typer.echo(f"已生成 {target}（{year}年度，{'2019' if year <= 2020 else '2021'}年版格式，所有单元格为 0）", err=True)
