@@ -91,7 +91,7 @@ def draft(rng: random.Random, agency: str, year: int, long: bool = False) -> obj
     from gxlint.write.draft import Draft
 
     d = Draft.consistent_random(rng, year, agency=agency)
-    repeat = 3 if long else 1
+    repeat = 5 if long else 1  # long: five pages of PDF
     own = "".join(sentence(rng) for _ in range(rng.randint(6, 12) * repeat))
     d = d.with_part("一", d.parts.get("一", "") + "\n" + _text(rng, OVERALL, rng.randint(3, 6)) + own)
     d = d.with_part("五", "".join(_text(rng, PROBLEMS, rng.randint(3, 6)) for _ in range(repeat)) +

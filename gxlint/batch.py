@@ -37,7 +37,7 @@ from gxlint.read import SUPPORTED
 # folders never searched when recursing (an explicitly named path is still read)
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".gxlint_cache", "__pycache__", "node_modules", ".venv", ".tox",
                        ".mypy_cache", ".pytest_cache", ".ruff_cache"})
-COPY_FINDINGS_PER_REPORT = 10  # at most this many "copied from" findings per report, the closest first
+COPY_FINDINGS_PER_REPORT = 5  # at most this many "copied from" findings per report, the closest first
 
 
 class PathNotFound(Exception):
@@ -411,7 +411,7 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
 
 
 def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStats,
-                    max_bucket: int = 100, keep: int = 2 * COPY_FINDINGS_PER_REPORT) -> dict[int, list[int]]:
+                    max_bucket: int = 100, keep: int = COPY_FINDINGS_PER_REPORT) -> dict[int, list[int]]:
     """For each report, the reports of other agencies whose text may be a copy of it: those sharing a band of their
     MinHash signatures (LSH), whose estimated overlap is within the margin of the threshold — the `keep` closest,
     in path order. Bands shared by more than `max_bucket` reports are boiler-plate and ignored. Nothing here is
@@ -429,24 +429,31 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
     sizes = np.array([summaries[i].shingle_count for i in idx], dtype=np.float64)
     agencies = [summaries[i].agency_key for i in idx]
     width = NUM_PERM // BANDS
-    buckets: list[dict[bytes, list[int]]] = []
-    keys: list[list[bytes]] = []
-    for band in range(BANDS):
-        block = np.ascontiguousarray(sigs[:, band * width:(band + 1) * width])
-        band_keys = [block[k].tobytes() for k in range(len(idx))]
-        table: dict[bytes, list[int]] = defaultdict(list)
-        for k, key in enumerate(band_keys):
-            table[key].append(k)
-        buckets.append(table)
-        keys.append(band_keys)
+    # each band's rows mixed into one 64-bit key; reports sorted by key, so a bucket is a run of that order
+    # (numpy arrays: a few bytes per report and band, not a dict of byte strings)
+    orders: list[Any] = []
+    starts: list[Any] = []
+    ends: list[Any] = []
+    mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+                    dtype=np.uint64)[:width]
+    with np.errstate(over="ignore"):
+        for band in range(BANDS):
+            keys = (sigs[:, band * width:(band + 1) * width] * mult).sum(axis=1, dtype=np.uint64)
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            first = np.searchsorted(sorted_keys, keys, side="left")
+            last = np.searchsorted(sorted_keys, keys, side="right")
+            orders.append(order)
+            starts.append(first)
+            ends.append(last)
     out: dict[int, list[int]] = {}
     pairs = 0
     for k in range(len(idx)):
         near: set[int] = set()
         for band in range(BANDS):
-            members = buckets[band][keys[band][k]]
-            if 1 < len(members) <= max_bucket:
-                near.update(members)
+            lo, hi = starts[band][k], ends[band][k]
+            if 1 < hi - lo <= max_bucket:
+                near.update(orders[band][lo:hi].tolist())
         near.discard(k)
         mine = agencies[k]
         cand = np.array(sorted(j for j in near if not (mine and agencies[j] == mine)), dtype=np.int64)

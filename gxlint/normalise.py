@@ -55,6 +55,15 @@ def _convert(text: str) -> str:
 def normalise(text: str) -> str:
     if not text:
         return text
+    if len(text) <= _SHORT:  # table cells and labels repeat ("0", "自然人", …): remember them
+        return _normalise_short(text)
+    return _normalise(text)
+
+
+_SHORT = 48
+
+
+def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     if not text.isascii():
         converted = _convert(text)
@@ -63,6 +72,9 @@ def normalise(text: str) -> str:
         else:
             text = "".join(_t2s(ch) for ch in text)
     return _spaces(text)
+
+
+_normalise_short = functools.lru_cache(maxsize=32768)(_normalise)
 
 
 def normalise_label(text: str) -> str:

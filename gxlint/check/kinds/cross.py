@@ -48,8 +48,8 @@ NEEDED_CELLS: tuple[tuple[str, str, str], ...] = (
     *((t, row, col) for t, row in RUNNING_2019 for col in ("prev_items", "change")),
 )
 # a pair whose overlap MinHash estimates at more than this below the threshold is not compared exactly (64
-# permutations: the estimate's standard error is at most about 0.06)
-MARGIN = 0.25
+# permutations: the estimate's standard error is at most about 0.06, so this is 2.5 of them)
+MARGIN = 0.15
 _NEEDED_KEYS = tuple(f"{t}/{r}/{c}" for t, r, c in NEEDED_CELLS)  # one string per key, shared by all summaries
 _KEY_OF = {k: k for k in _NEEDED_KEYS}
 _AGENCY_NOISE = str.maketrans("", "", "()（）[]【】〔〕\"'“”《》·・ 　")
@@ -242,7 +242,7 @@ class Shingles:
     """Shingle arrays of summaries, computed on first use (a batch compares only candidate pairs) and kept up to a
     memory budget, oldest first out."""
 
-    def __init__(self, budget_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, budget_bytes: int = 16 * 1024 * 1024) -> None:
         self.budget = budget_bytes
         self.used = 0
         self._cache: dict[str, Any] = {}
