@@ -75,29 +75,59 @@ class _RowRead:
 
 
 class _Locator:
-    """Maps offsets of the stream text back to origins."""
+    """Maps offsets of the stream text back to origins and to the original (unnormalised) text."""
 
     def __init__(self, stream: Stream) -> None:
         self.stream = stream
         self.starts = [s[0] for s in stream.segments]
+        self._maps: dict[int, list[int] | None] = {}
+
+    def _map(self, i: int) -> list[int] | None:
+        """For segment i, the index in its raw text of each normalised character (None when they line up)."""
+        if i not in self._maps:
+            start, end, _, raw = self.stream.segments[i]
+            if len(raw) == end - start:
+                self._maps[i] = None
+            else:
+                from gxlint.normalise import normalise_with_map
+
+                norm, index = normalise_with_map(raw)
+                lead = len(norm) - len(norm.lstrip())
+                index = index[lead:lead + (end - start)]
+                self._maps[i] = index if len(index) == end - start else []
+        return self._maps[i]
+
+    def _raw_index(self, offset: int) -> tuple[int, int] | None:
+        """(segment, index into its raw text) of a stream offset."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i < 0:
+            return None
+        start = self.stream.segments[i][0]
+        k = offset - start
+        index = self._map(i)
+        if index is None:
+            return i, k
+        if not index or k >= len(index):
+            return None
+        return i, index[k]
 
     def origin(self, offset: int) -> Origin:
         i = bisect.bisect_right(self.starts, offset) - 1
         if i < 0:
             return Origin()
-        start, end, origin, raw = self.stream.segments[i]
-        if origin.line is not None and origin.col is not None and offset > start and len(raw) == end - start:
-            return origin.shifted(offset - start)
+        origin = self.stream.segments[i][2]
+        at = self._raw_index(offset)
+        if origin.line is not None and origin.col is not None and at is not None and at[1] > 0:
+            return origin.shifted(at[1])
         return origin
 
     def raw_at(self, offset: int, length: int) -> str:
-        i = bisect.bisect_right(self.starts, offset) - 1
-        if i < 0:
-            return ""
-        start, end, _, raw = self.stream.segments[i]
-        if len(raw) == end - start:
-            return raw[offset - start: offset - start + length]
-        return self.stream.text[offset: offset + length]
+        at = self._raw_index(offset)
+        last = self._raw_index(offset + length - 1) if length > 0 else at
+        if at is None or last is None or at[0] != last[0]:
+            return self.stream.text[offset: offset + length] if at is None else ""
+        raw = self.stream.segments[at[0]][3]
+        return raw[at[1]: last[1] + 1]
 
 
 def _pieces(text: str, base: int, tok0: int = 0) -> list[Piece]:
