@@ -423,3 +423,17 @@ def test_headings_run_into_a_crawler_dump() -> None:
 def test_a_numeral_inside_a_word_does_not_make_a_heading() -> None:
     r = doc("一、总体情况\n全市统一、主动公开政府信息情况良好。", "二、主动公开政府信息情况\n…")
     assert [p.heading for p in r.parts] == ["一、总体情况", "二、主动公开政府信息情况"]
+
+
+def test_origins_point_into_the_original_line_even_where_normalising_changed_its_length() -> None:
+    line = ("三、收到和处理政府信息公开申请情况 说明 文字（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+            + "".join(f"{label.split(' | ')[-1]}{'23 0 00 0 023' if rid == 'r3_7' else '0000000'}"
+                      for rid, label in T3_LABELS_2021))
+    r = doc(PART_ONE, T2_2021, line, t4_block(), TAIL)
+    cells = r.tables["t3"].row("r3_7").cells
+    assert [c.raw for c in cells] == ["23", "0", "0", "0", "0", "0", "23"]
+    text_line = line
+    for c in (cells[0], cells[3], cells[6]):
+        assert c.origin.line is not None and c.origin.col is not None
+        assert text_line[c.origin.col - 1: c.origin.col - 1 + len(c.raw)] == c.raw
+    assert cells[3].origin.col == cells[0].origin.col + 6  # "23 0 00": the second 0 of "00"
