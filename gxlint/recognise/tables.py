@@ -399,7 +399,7 @@ class TableReader:
             row_extras = self._extra_rows(spec, rest)
             if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
                 clean = False  # more values follow than one row holds: they belong to some other row
-            reads.append(_RowRead(row_id, s, e, self.loc.raw_at(s, e - s) or label, cells, clean,
+            reads.append(_RowRead(row_id, s, e, self._printed(s, e) or label, cells, clean,
                                   frozenset(p.off for p in run)))
             extras.extend(row_extras)
         trouble = bool(missing) or not all(r.clean for r in reads)
@@ -584,7 +584,7 @@ class TableReader:
         total = suffix[0][0]
         if total == 0:
             return None
-        by_offset = {r.row_id: r for r in reads}
+        by_id = {r.row_id: r for r in reads}
         used_by_aligned: set[int] = set()
         placed: dict[int, int] = {}
         ambiguous: set[int] = set()
@@ -611,7 +611,7 @@ class TableReader:
                 rows.append(TableRow(spec_row.id, label, cells, origin,
                                      legacy=spec_row.legacy or self._is_legacy(spec, vr.label)))
                 continue
-            read = by_offset.get(spec_row.id)
+            read = by_id.get(spec_row.id)
             if read is not None and read.clean and not (read.used & used_by_aligned):
                 rows.append(TableRow(read.row_id, read.label, read.cells, self.loc.origin(read.start),
                                      legacy=spec_row.legacy or self._is_legacy(spec, read.label)))
