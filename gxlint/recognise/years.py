@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -24,8 +25,16 @@ PERIOD = regex.compile(
 DATE = regex.compile(rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")
 ISO_DATE = regex.compile(rf"({YEAR})[-/.](\d{{1,2}})[-/.](\d{{1,2}})")
 BODY_YEAR = regex.compile(rf"(?<!\d)({YEAR})\s*(?:年|年度)")
-# a line that is only an agency's name
-_AGENCY_LINE = regex.compile(r"[^\s,，。:：;；、()（）《》]{1,28}(?:政府|办公室|办公厅|局|委员会|委|厅|院|中心|办事处|街道|镇|乡|署)")
+
+
+@functools.cache
+def _agency_line() -> regex.Pattern[str]:
+    """A line that is only an agency's name (its endings listed in layouts/parts.yaml)."""
+    from gxlint.recognise.layouts import load_parts
+
+    ends = "|".join(regex.escape(e) for e in sorted(load_parts()["agency_endings"], key=len, reverse=True))
+    return regex.compile(r"[^\s,，。:：;；、()（）《》]{1,28}(?:" + ends + ")")
+
 _PUBLISHED_LINE = regex.compile(r"(?:发布(?:时间|日期)|成文日期|发文日期|PubDate|日期)\s*[:：]?\s*")
 
 
@@ -50,7 +59,7 @@ def find_title(lines: list[tuple[str, Origin]], meta: dict[str, str]) -> TitleIn
                 if i > 0 and regex.match(rf"{YEAR}\s*年", t):
                     above, above_origin = lines[i - 1]
                     above = _TITLE_PREFIX.sub("", above).strip()
-                    if 2 <= len(above) <= 30 and _AGENCY_LINE.fullmatch(above):
+                    if 2 <= len(above) <= 30 and _agency_line().fullmatch(above):
                         candidates.append((above + t, above_origin))
                         break
                 candidates.append((t, origin))
