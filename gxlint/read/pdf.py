@@ -379,8 +379,11 @@ def _read_page(page: Any, number: int, page_count: int) -> _Page:
 
 
 def _mapped(ch: dict[str, Any]) -> dict[str, Any]:
-    """pdfminer spells a glyph it cannot map to Unicode "(cid:123)": one unreadable character, not nine letters."""
-    if ch["text"].startswith("(cid:") and len(ch["text"]) > 5:
+    """pdfminer spells a glyph it cannot map to Unicode "(cid:123)": one unreadable character, not nine letters. A
+    ToUnicode map may also yield a lone UTF-16 surrogate (chr() of a code in D800–DFFF): unreadable too, for no
+    Document may hold one (it cannot be written out as UTF-8)."""
+    text = ch["text"]
+    if (text.startswith("(cid:") and len(text) > 5) or any("\ud800" <= c <= "\udfff" for c in text):
         return {**ch, "text": _UNMAPPED}
     return ch
 
