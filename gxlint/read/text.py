@@ -25,6 +25,9 @@ def _split_row(text: str, lineno: int) -> tuple[RawCell, ...]:
     tail = text[start:]
     if tail.strip():
         pieces.append((start, tail))
+    if text.strip() == "|" and text[:1].isspace():
+        # " |": an export's empty cell (cells print as "X |"); a bare "|" line is a row border (seed 004)
+        return (RawCell("", Origin(line=lineno, col=1)),)
     if sep == "|" and text.lstrip().startswith("|") and pieces and not pieces[0][1].strip():
         pieces = pieces[1:]
     cells = []
