@@ -238,9 +238,11 @@ def _lint_one(task: Task) -> Outcome:
     if cache is not None and task.key and result.error is None:
         from gxlint.cache import finding_to_json
 
+        # the summary first: an entry that says it has one must find it
+        has_summary = summary is not None and cache.put_summary(task.key, summary.as_json())
         cache.put(task.key, {"findings": [finding_to_json(f) for f in result.findings],
                              "suppressed": [finding_to_json(f) for f in getattr(result, "suppressed", ())],
-                             "summary": summary.as_json() if summary is not None else None})
+                             "summary": has_summary})
     if not state.keep_reports:
         result.report = None
     return Outcome(task.index, result, summary)
@@ -427,7 +429,9 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
         return {}
     sigs = np.frombuffer(b"".join(summaries[i].sig for i in idx), dtype="<u8").reshape(len(idx), NUM_PERM)
     sizes = np.array([summaries[i].shingle_count for i in idx], dtype=np.float64)
-    agencies = [summaries[i].agency_key for i in idx]
+    names: dict[str, int] = {}
+    agencies = np.array([names.setdefault(summaries[i].agency_key, len(names) + 1) if summaries[i].agency_key else 0
+                         for i in idx], dtype=np.int64)  # 0: agency unknown (compared with everyone)
     width = NUM_PERM // BANDS
     # each band's rows mixed into one 64-bit key; reports sorted by key, so a bucket is a run of that order
     # (numpy arrays: a few bytes per report and band, not a dict of byte strings)
@@ -455,8 +459,12 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
             if 1 < hi - lo <= max_bucket:
                 near.update(orders[band][lo:hi].tolist())
         near.discard(k)
-        mine = agencies[k]
-        cand = np.array(sorted(j for j in near if not (mine and agencies[j] == mine)), dtype=np.int64)
+        if not near:
+            continue
+        cand = np.fromiter(near, dtype=np.int64, count=len(near))
+        cand.sort()
+        if agencies[k]:
+            cand = cand[agencies[cand] != agencies[k]]  # the same agency: GX803's business, not a copy
         if not len(cand):
             continue
         pairs += len(cand)

@@ -212,6 +212,25 @@ class Cache:
         self.hits += 1
         return entry
 
+    def get_summary(self, key: str) -> dict[str, Any] | None:
+        """A file's cross-report summary, stored beside its findings and read only when the cross pass runs."""
+        try:
+            with open(self._file(key).with_suffix(".summary.json"), "rb") as fh:
+                data = json.loads(fh.read())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def put_summary(self, key: str, summary: dict[str, Any]) -> bool:
+        if not self.writable:
+            return False
+        try:
+            atomic_write(self._file(key).with_suffix(".summary.json"),
+                         json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        except (OSError, TypeError, ValueError):
+            return False
+        return True
+
     def put(self, key: str, entry: dict[str, Any]) -> bool:
         if not self.writable:
             return False

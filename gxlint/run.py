@@ -172,12 +172,12 @@ def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], 
                 key = cache.key(data, path, cfg)
                 keys.append(key)
                 entry = cache.get(key) if use_cache_hits else None
-                if entry is not None and (not want_cross or entry.get("summary") is not None):
+                if entry is not None and (not want_cross or entry.get("summary")):
                     res = FileResult(path, None, [finding_from_json(f, path) for f in entry["findings"]])
                     res.suppressed = [finding_from_json(f, path) for f in entry.get("suppressed") or ()]
                     results[i] = res
-                    if want_cross:
-                        summaries[i] = entry["summary"]  # parsed only if the cross pass has to run
+                    if want_cross:  # read and parsed only if the cross pass has to run
+                        summaries[i] = entry["summary"] if isinstance(entry["summary"], dict) else _Lazy(key)
                     progress.step()
                     continue
         tasks.append(batch.Task(i, path, cfg, key))
@@ -230,6 +230,10 @@ def _cross(summaries: list[Any], results: list[Any], per_file: list[Config], cro
     from gxlint.check.kinds.cross import Summary
 
     for i, s in enumerate(summaries):
+        if isinstance(s, _Lazy):
+            s = cache.get_summary(s.key) if cache is not None else None
+            if s is None:  # removed from the cache since: summarise the file again
+                s = _summary_again(results[i].path)
         if isinstance(s, dict):
             summaries[i] = Summary.from_json(s, results[i].path)
     found = batch.cross_pass(summaries, lambda i: cross_rules[id(per_file[i])], stats)
@@ -238,14 +242,32 @@ def _cross(summaries: list[Any], results: list[Any], per_file: list[Config], cro
     return found
 
 
+@dataclass(frozen=True)
+class _Lazy:
+    key: str  # a cached file's summary, still on disk
+
+
+def _summary_again(path: str) -> dict[str, Any] | None:
+    from gxlint.api import parse_file
+    from gxlint.check.kinds.cross import summarise
+
+    try:
+        return summarise(parse_file(path)).as_json()
+    except Exception:  # unreadable now: it takes no part in the cross-report checks
+        return None
+
+
 def _merge(result: FileResult, extra: list, config: Config) -> None:
     """Add cross-report findings to a file's result: its configuration's selection, per-file ignores and levels."""
     from dataclasses import replace
 
     from gxlint.findings import Finding
 
+    ignored: dict[str, bool] = {}
     for f in extra:
-        if not config.enabled(f.code) or config.ignored_for(result.path, f.code):
+        if f.code not in ignored:  # per-file ignores resolve the path: once per code, and only when there are any
+            ignored[f.code] = bool(config.per_file_ignores) and config.ignored_for(result.path, f.code)
+        if not config.enabled(f.code) or ignored[f.code]:
             continue
         level = config.levels.get(f.code)
         if level == "off":

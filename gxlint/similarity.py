@@ -66,11 +66,33 @@ def shingle_array(text: str, k: int = K, folded: bool = False) -> np.ndarray:
     n = len(codes) - k + 1
     powers = _state["powers"] if k == K else np.array([pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)],
                                                       dtype=np.uint64)
-    acc = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for j in range(k):
+        acc = codes[0:n] * powers[0]
+        for j in range(1, k):
             acc += codes[j:j + n] * powers[j]
-    return np.unique(_mix(np, acc))
+    return sorted_unique(_mix(np, acc))
+
+
+def sorted_unique(arr: np.ndarray) -> np.ndarray:
+    """np.unique for the few thousand hashes of a report, by sorting in place (faster than its hash path here)."""
+    np = _np()
+    arr.sort()
+    if len(arr) < 2:
+        return arr
+    keep = np.empty(len(arr), dtype=bool)
+    keep[0] = True
+    np.not_equal(arr[1:], arr[:-1], out=keep[1:])
+    return arr[keep]
+
+
+def without(arr: np.ndarray, common: np.ndarray) -> np.ndarray:
+    """The sorted unique `arr` minus the sorted unique `common` (np.setdiff1d without its sort)."""
+    np = _np()
+    if not len(arr) or not len(common):
+        return arr
+    pos = np.searchsorted(common, arr)
+    pos[pos == len(common)] = 0
+    return arr[common[pos] != arr]
 
 
 def shingles(text: str, k: int = K) -> set[int]:

@@ -213,3 +213,21 @@ def test_cross_findings_survive_a_warm_run(tmp_path: Path) -> None:
     assert batch_stats["linted"] == 2
     assert {k: [f["code"] for f in v] for k, v in found.items()} == \
         {k: [f["code"] for f in v] for k, v in cold.items()}
+
+
+def test_summaries_are_read_only_when_the_cross_pass_runs(tmp_path: Path) -> None:
+    d = tmp_path / "years"
+    d.mkdir()
+    (d / "2023.txt").write_bytes(_report(1, agency="甲县人民政府", year=2023))
+    (d / "2024.txt").write_bytes(_report(1, agency="甲县人民政府", year=2024))
+    cache_dir = tmp_path / "cache"
+    cold, _ = _run([d], cache_dir)
+    summaries = list(cache_dir.rglob("*.summary.json"))
+    assert len(summaries) == 2
+    for s in summaries:  # gone (a user pruned the cache by hand): the pass recomputes what it needs
+        s.unlink()
+    (d / "2022.txt").write_bytes(_report(2, agency="乙县人民政府", year=2022))  # a new batch: the pass runs again
+    found, stats = _run([d], cache_dir)
+    assert stats["cached"] == 2 and stats["linted"] == 1
+    same_agency = [f for f in found["2024.txt"] if f["code"] != "GX804"]  # 乙县's writer-made text is a "copy"
+    assert same_agency == cold["2024.txt"] and any(f["code"].startswith("GX80") for f in same_agency)

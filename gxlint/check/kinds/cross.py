@@ -22,7 +22,15 @@ from gxlint.findings import Finding
 from gxlint.normalise import normalise_label
 from gxlint.origin import Origin
 from gxlint.report import NUMBER, Cell, Report
-from gxlint.similarity import EMPTY, containment, estimate_containment, prose, shingle_array, signature_bytes
+from gxlint.similarity import (
+    EMPTY,
+    containment,
+    estimate_containment,
+    prose,
+    shingle_array,
+    signature_bytes,
+    without,
+)
 
 OPTIONS: dict[str, Any] = {
     "type": "object",
@@ -184,10 +192,7 @@ def boilerplate() -> Any:
 
 def text_shingles(folded: str) -> Any:
     """The shingles of a body's prose, boiler-plate removed."""
-    import numpy as np
-
-    arr = shingle_array(folded, folded=True)
-    return np.setdiff1d(arr, boilerplate(), assume_unique=True) if len(arr) else arr
+    return without(shingle_array(folded, folded=True), boilerplate())
 
 
 def summarise(report: Report, with_text: bool = True) -> Summary:
