@@ -333,3 +333,49 @@ def test_dispatch_by_name_is_closed_by_the_schema(kind: str) -> None:
     for name in allowed:
         assert name.isidentifier() and not name.startswith("_")
         assert callable(getattr(module, "_" + name, None)) or kind == "cross"
+
+
+# ------------------------------------------------------------------------------ built-in patterns on hostile text
+
+def _compiled_patterns(rule: Any) -> list[Any]:
+    c = rule.compiled if isinstance(rule.compiled, dict) else {}
+    out: list[Any] = []
+    for key in ("_patterns", "_unless", "_unless_near", "_unless_before", "allow", "_stale", "_gov", "total", "part"):
+        v = c.get(key)
+        if v is not None:
+            out.extend(v if isinstance(v, list) else [v])
+    return out
+
+
+def test_builtin_patterns_stay_linear_on_long_runs() -> None:
+    """A report holding 20,000 digits (or commas, 年, 一, 件) in a row, next to the words a pattern wants: a pattern
+    that opens with (?P<n>\\d+) and no (?<!\\d) retries from every digit — quadratic — and a built-in rule that times
+    out on one hostile file stops the whole batch (exit 2). 150 KB of digits did that to GX602 and GX603."""
+    from gxlint.check.loader import builtin_rules
+
+    context = write(Draft.blank(2024), "txt").decode() + write(Draft.blank(2019), "txt").decode()
+    slow = []
+    for rule in builtin_rules():
+        for pattern in _compiled_patterns(rule):
+            for head in ("2", "，", "年", "一", "件"):
+                for tail in ("", "件", "年", "个"):
+                    text = context + head * 20_000 + tail + context
+                    started = time.monotonic()
+                    try:
+                        for _ in pattern.finditer(text, timeout=3):
+                            pass
+                    except TimeoutError:
+                        slow.append((rule.code, pattern.pattern, head, tail, "timeout"))
+                        continue
+                    if time.monotonic() - started > 1.0:
+                        slow.append((rule.code, pattern.pattern, head, tail, round(time.monotonic() - started, 1)))
+    assert not slow, slow
+
+
+def test_a_long_digit_run_does_not_stop_the_batch(tmp_path: Path) -> None:
+    report = tmp_path / "digits.txt"
+    report.write_bytes(write(Draft.blank(2024).with_part("一", "本年度共收到申请" + "1" * 150_000 + "件。"), "txt"))
+    other = _report_file(tmp_path, "无", "某县人民政府", "other.txt")
+    proc = subprocess.run([sys.executable, "-m", "gxlint", "check", str(report), str(other), "--no-cache"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr[-1000:]
