@@ -370,14 +370,15 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
     """Cross-report findings by index of `summaries` (None where a file had no summary). `rules_of(i)` gives the
     cross rules in force for file i (its configuration's selection and levels)."""
     from gxlint.check.kinds.common import applies
-    from gxlint.check.kinds.cross import Shingles, check, previous_of
+    from gxlint.check.kinds.cross import Shingles, canonical_agencies, check, previous_of
 
     t0 = time.perf_counter()
     stats = stats or CrossStats()
+    canon = canonical_agencies(s.agency_key for s in summaries if s is not None and s.agency_key)
     by_agency: dict[str, list[Any]] = defaultdict(list)
     for s in summaries:
         if s is not None and s.agency_key and s.year is not None:
-            by_agency[s.agency_key].append(s)
+            by_agency[canon[s.agency_key]].append(s)
     stats.groups = len(by_agency)
 
     copy_rules = [r for i, s in enumerate(summaries) if s is not None for r in rules_of(i)
@@ -385,7 +386,7 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
     candidates: dict[int, list[int]] = {}
     if copy_rules:
         threshold = min(r.compiled["threshold"] for r in copy_rules)
-        candidates = copy_candidates(summaries, threshold, stats)
+        candidates = copy_candidates(summaries, threshold, stats, agency_of=canon)
 
     shingles = Shingles()
     out: dict[int, list[Finding]] = {}
@@ -395,7 +396,7 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
         rules = [r for r in rules_of(i) if applies(r.applies, me)]
         if not rules:
             continue
-        prev = previous_of(me, by_agency.get(me.agency_key, ())) if me.agency_key else None
+        prev = previous_of(me, by_agency.get(canon[me.agency_key], ())) if me.agency_key else None
         if prev is not None:
             stats.pairs_previous += 1
         others = [summaries[j] for j in candidates.get(i, ())]
@@ -413,7 +414,8 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
 
 
 def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStats,
-                    max_bucket: int = 100, keep: int = COPY_FINDINGS_PER_REPORT) -> dict[int, list[int]]:
+                    max_bucket: int = 100, keep: int = COPY_FINDINGS_PER_REPORT,
+                    agency_of: dict[str, str] | None = None) -> dict[int, list[int]]:
     """For each report, the reports of other agencies whose text may be a copy of it: those sharing a band of their
     MinHash signatures (LSH), whose estimated overlap is within the margin of the threshold — the `keep` closest,
     in path order. Bands shared by more than `max_bucket` reports are boiler-plate and ignored. Nothing here is
@@ -430,8 +432,9 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
     sigs = np.frombuffer(b"".join(summaries[i].sig for i in idx), dtype="<u8").reshape(len(idx), NUM_PERM)
     sizes = np.array([summaries[i].shingle_count for i in idx], dtype=np.float64)
     names: dict[str, int] = {}
-    agencies = np.array([names.setdefault(summaries[i].agency_key, len(names) + 1) if summaries[i].agency_key else 0
-                         for i in idx], dtype=np.int64)  # 0: agency unknown (compared with everyone)
+    agency_of = agency_of or {}
+    agencies = np.array([names.setdefault(agency_of.get(k, k), len(names) + 1) if (k := summaries[i].agency_key)
+                         else 0 for i in idx], dtype=np.int64)  # 0: agency unknown (compared with everyone)
     width = NUM_PERM // BANDS
     # each band's rows mixed into one 64-bit key; reports sorted by key, so a bucket is a run of that order
     # (numpy arrays: a few bytes per report and band, not a dict of byte strings)

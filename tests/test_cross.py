@@ -207,3 +207,38 @@ def test_text_repeat_needs_min_chars() -> None:
     short = _summary("a.txt", "甲县", 2025, "本年度无变化。")
     prev = _summary("b.txt", "甲县", 2024, "本年度无变化。")
     assert cross_pass([short, prev], lambda i: _rules("GX803")) == {}
+
+
+@pytest.mark.corpus
+def test_hongze_2023_and_2024_are_one_agency(tmp_path: Path) -> None:
+    """Huai'an Hongze district: the 2023 report is titled 洪泽区人民政府…, the 2024 one 淮安市洪泽区人民政府… — one
+    agency. Read from the PDFs: 表二 行政规范性文件 2023 0/5/5, 2024 3/0/8 (5 + 3 − 0 = 8); 表三 二 (2024) and 四
+    (2023) are 0 in every column; the bodies overlap about 49 %. So the two are paired and nothing fires."""
+    from gxlint.api import parse_file
+    from gxlint.check.kinds.cross import canonical_agencies
+
+    names = ["jiangsu_huaian_hongze_district_2023.pdf", "jiangsu_huaian_hongze_district_2024.pdf"]
+    a, b = (summarise(parse_file(str(REAL / n))) for n in names)
+    assert (a.agency_key, b.agency_key) == ("洪泽区人民政府", "淮安市洪泽区人民政府")
+    assert canonical_agencies([a.agency_key, b.agency_key])[b.agency_key] == a.agency_key
+    assert [a.num("t2_1", "normative", c) for c in ("made", "repealed", "valid")] == [0, 5, 5]
+    assert [b.num("t2_1", "normative", c) for c in ("made", "repealed", "valid")] == [3, 0, 8]
+    assert b.num("t3", "r2", "total") == 0 and a.num("t3", "r4", "total") == 0
+    from gxlint.batch import CrossStats
+
+    stats = CrossStats()
+    assert cross_pass([a, b], lambda i: _rules("GX801", "GX802", "GX803", "GX804", "GX805"), stats) == {}
+    assert stats.groups == 1 and stats.pairs_previous == 1
+    _copy(names, tmp_path)
+    assert not any(_batch(tmp_path).values())
+
+
+def test_enclosing_jurisdiction_is_dropped_only_for_real_names() -> None:
+    from gxlint.check.kinds.cross import canonical_agencies
+
+    got = canonical_agencies(["淮安市洪泽区人民政府", "洪泽区人民政府", "江苏省淮安市人民政府", "淮安市人民政府",
+                              "人民政府", "某某县教育局", "教育局"])
+    assert got["淮安市洪泽区人民政府"] == "洪泽区人民政府"
+    assert got["江苏省淮安市人民政府"] == "淮安市人民政府"
+    assert got["淮安市人民政府"] == "淮安市人民政府"  # not "人民政府"
+    assert got["某某县教育局"] == "某某县教育局"  # 县 is not an enclosing jurisdiction of a bureau's name here

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,6 +147,29 @@ def agency_key(agency: str | None) -> str | None:
         return None
     key = normalise_label(agency).translate(_AGENCY_NOISE)
     return key or None
+
+
+_ENCLOSING = "省市州盟"  # a jurisdiction some reports put before the agency's own name ("淮安市" + "洪泽区人民政府")
+
+
+def canonical_agencies(keys: Iterable[str]) -> dict[str, str]:
+    """Agency keys that name the same agency with and without the enclosing jurisdiction, mapped to the shorter
+    one: {"淮安市洪泽区人民政府": "洪泽区人民政府"} when both occur. Only a prefix ending in 省/市/州/盟 is dropped,
+    and what is left must still be a name of five characters or more (never a bare "人民政府")."""
+    known = set(keys)
+    out: dict[str, str] = {}
+    for key in sorted(known):
+        best = key
+        for i, ch in enumerate(key):
+            if ch in _ENCLOSING and len(key) - i - 1 >= 5 and key[i + 1:] in known:
+                best = key[i + 1:]
+                break  # the first cut leaves the longest name that is also known
+        out[key] = best
+    # a chain (省 + 市 + 区…) resolves to its shortest known name
+    for key in out:
+        while out[out[key]] != out[key]:
+            out[key] = out[out[key]]
+    return out
 
 
 def body_of(report: Report) -> str:
