@@ -32,7 +32,10 @@ SIZES = {"txt": 1000, "html": 1000, "docx": 200, "pdf": 40}
 QUICK = {"txt": 200, "html": 200, "docx": 40, "pdf": 10}
 BIG = 10_000
 TARGETS = {"txt": 1000, "html": 1000, "docx": 200, "pdf": 10}
-GXLINT = [sys.executable, "-c", "from gxlint.cli import main; main()"]  # what the `gxlint` script runs
+# with a snapshot on PYTHONPATH, the editable install's import hook must not take gxlint back to the work tree
+PRELUDE = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
+           "if '__editable__' not in str(getattr(f, '__module__', ''))]; ")
+GXLINT = [sys.executable, "-c", PRELUDE + "from gxlint.cli import main; main()"]  # what the `gxlint` script runs
 
 _WRAP = r"""
 import json, resource, subprocess, sys, time
@@ -77,6 +80,7 @@ print(json.dumps({"wall": time.perf_counter() - t, "chars": total}))
 
 
 ENV = dict(os.environ)
+CWD: dict[str, str] = {}  # where the measured processes run (not the work tree: "" on sys.path would find it)
 
 
 def snapshot(dest: Path) -> Path:
@@ -90,7 +94,9 @@ def snapshot(dest: Path) -> Path:
     shutil.copytree(root / "rules", dest / "gxlint" / "rules", ignore=ignore, dirs_exist_ok=True)
     shutil.copytree(root / "templates", dest / "gxlint" / "templates", ignore=ignore, dirs_exist_ok=True)
     ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(dest), os.environ.get("PYTHONPATH", "")]))
-    where = subprocess.run([sys.executable, "-c", "import gxlint.rules, gxlint; print(gxlint.__file__)"], env=ENV,
+    CWD["cwd"] = str(dest.parent)
+    where = subprocess.run([sys.executable, "-c", PRELUDE + "import gxlint.rules, gxlint; print(gxlint.__file__)"],
+                           env=ENV, cwd=CWD["cwd"],
                            capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(dest)), where
     return dest
@@ -98,7 +104,7 @@ def snapshot(dest: Path) -> Path:
 
 def measure(cmd: list[str]) -> dict:
     out = subprocess.run([sys.executable, "-c", _WRAP, *cmd], capture_output=True, text=True, check=True,
-                         env=ENV).stdout
+                         env=ENV, cwd=CWD.get("cwd")).stdout
     return json.loads(out)
 
 
@@ -113,7 +119,7 @@ def gxlint(folder: Path, jobs: int, cache: Path | None, *extra: str) -> dict:
 
 def floor(folder: Path, jobs: int) -> dict:
     """Read + decode + normalise every file, in a process like gxlint's (interpreter start and imports included)."""
-    r = measure([sys.executable, "-c", _FLOOR, str(folder), str(jobs)])
+    r = measure([sys.executable, "-c", PRELUDE + _FLOOR, str(folder), str(jobs)])
     if r["rc"]:
         raise SystemExit(f"floor run failed:\n{r['stderr']}")
     return r
