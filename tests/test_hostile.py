@@ -633,3 +633,30 @@ def test_a_report_pasted_twice_does_not_pass_clean(tmp_path: Path) -> None:
     path = tmp_path / "twice.txt"
     path.write_bytes(broken + b"\n" + clean)
     assert lint_path(str(path), Config()).findings
+
+
+NEW_DIGIT = "\U0001e5f1"  # OL ONAL DIGIT ONE (Unicode 16): `regex` matches it as \d, int() of Python 3.11 refuses it
+
+
+@pytest.mark.parametrize("where", [
+    pytest.param("cell", marks=pytest.mark.xfail(reason="recognise/values.py: _NUM uses \\d, then int() raises")),
+    pytest.param("year", marks=pytest.mark.xfail(reason="recognise/years.py: BODY_YEAR uses \\d, then int() raises")),
+    "count",
+])
+def test_digits_newer_than_python_are_not_a_crash(where: str) -> None:
+    """The fuzz run's find: a digit of a script newer than Python's Unicode tables. Read as text (or unreadable),
+    never a ValueError out of recognition or a rule."""
+    from gxlint.api import ruleset
+    from gxlint.check.engine import check_report
+    from gxlint.config import Config
+    from gxlint.recognise import recognise
+
+    d = Draft.blank(2024)
+    if where == "cell":
+        d = d.with_cell("t3", "r1", "natural", "1" + NEW_DIGIT)
+    elif where == "year":
+        d = d.with_part("一", f"20{NEW_DIGIT}{NEW_DIGIT}年，本机关工作有序开展。")
+    else:  # text_sum and years kinds
+        d = d.with_part("一", f"共收到申请12件，其中自然人1{NEW_DIGIT}件、法人1件。20{NEW_DIGIT}{NEW_DIGIT}年本局。")
+    report = recognise(read_bytes("x.txt", write(d, "txt")))
+    check_report(report, ruleset(Config()))

@@ -29,8 +29,9 @@ def compile(options: dict[str, Any]) -> dict[str, Any]:
     unit = "(?:" + "|".join(regex.escape(u) for u in units) + ")"
     return {
         "scope": options.get("scope", "body"),
-        "total": regex.compile(rf"(?P<total>\d+)(?P<unit>{unit})[,，、;；:：]?\s*[（(]?\s*其中"),
-        "part": regex.compile(rf"(?<![\d.])(?P<n>\d+)(?P<unit>{unit})(?!\s*[%％])"),
+        # [0-9], not \d: the regex module knows digits of newer Unicode than int() does (U+1E5F1 is \d to it)
+        "total": regex.compile(rf"(?<![0-9])(?P<total>[0-9]+)(?P<unit>{unit})[,，、;；:：]?\s*[（(]?\s*其中"),
+        "part": regex.compile(rf"(?<![0-9.])(?P<n>[0-9]+)(?P<unit>{unit})(?!\s*[%％])"),
         "min_parts": options.get("min_parts", 2),
         "window": options.get("window", 400),
     }

@@ -30,7 +30,7 @@ OPTIONS: dict[str, Any] = {
     "additionalProperties": False,
 }
 
-_STALE = (r"(?:^|(?<=[\n。；;!！?？\x1f\x1e]))(?:在|截至|截止)?(?P<y>(?:19|20)\d{2})年(?:度)?(?:以来|全年|上半年|内|中)?[,，]?"
+_STALE = (r"(?:^|(?<=[\n。；;!！?？\x1f\x1e]))(?:在|截至|截止)?(?P<y>(?:19|20)[0-9]{2})年(?:度)?(?:以来|全年|上半年|内|中)?[,，]?"
           r"(?:我|本|全)(?:局|委|办|厅|镇|乡|街道|区|县|市|州|省|单位|机关|部门|中心|院|署|会|馆|所|站|队|政府)")
 _NOTICE_2021 = regex.compile(r"〔2021〕30号|\[2021\]30号|\(2021\)30号")
 
@@ -85,7 +85,10 @@ def _body(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 return
     seen: set[int] = set()
     for m in rule.compiled["_stale"].finditer(r.text, timeout=TIMEOUT):  # a user's stale_pattern: bounded
-        y = int(m.group("y"))
+        try:
+            y = int(m.group("y"))
+        except (TypeError, ValueError):  # a user's pattern without a (?P<y>…) of ASCII digits
+            continue
         if y in (r.year, r.year + 1) or y in seen:
             continue
         seen.add(y)
