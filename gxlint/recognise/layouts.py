@@ -125,7 +125,7 @@ def _row(spec: dict, legacy: bool = False) -> RowSpec:
     tail = spec.get("tail")
     if tail:
         body += "(?:" + _SEP + r"\(?[^\x1f\x1e\n]{0,40}?\))?"
-    strict = r"(?:(?<=^)|(?<=[\x1f\x1e\n\d\s|:.。；;,、)]))" + body
+    strict = r"(?:(?<=^)|(?<=[\x1f\x1e\n0-9\s|:.。；;,、)]))" + body
     return RowSpec(spec["id"], label, prefix, regex.compile(strict), regex.compile(body), legacy,
                    tuple(spec.get("instead_of", [])))
 

@@ -17,7 +17,7 @@ from gxlint.read.document import Document, Line, Table
 CELL, ROW, LINE = "\x1f", "\x1e", "\n"
 SEPARATORS = CELL + ROW + LINE
 _TERMINAL = set("。；;！!？?：:")
-_NUMBERED = regex.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十\d]+\)|\d+[.、]|第[一二三四五六七八九十]+)")
+_NUMBERED = regex.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、]|第[一二三四五六七八九十]+)")
 
 
 @dataclass(frozen=True)

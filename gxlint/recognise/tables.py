@@ -29,13 +29,13 @@ from gxlint.recognise.values import is_value_like, parse_value, split_fused_span
 from gxlint.report import MISSING, NUMBER, UNREADABLE, Cell, StdTable, TableRow
 
 _SPLIT = regex.compile(r"[\x1f\x1e\n]")
-_FUSED = regex.compile(r"\d[\d.]*")
-_UNIT_TAIL = regex.compile(r"(\d)(万元|亿元|千元|元)$")
+_FUSED = regex.compile(r"[0-9][0-9.]*")
+_UNIT_TAIL = regex.compile(r"([0-9])(万元|亿元|千元|元)$")
 # a page number printed inside a table by a PDF extraction ("— 5 —", "- 3 -")
-_NOISE = regex.compile(r"-\s?\d{1,3}\s?-|第\d{1,3}页(?:共\d{1,3}页)?")
+_NOISE = regex.compile(r"-\s?[0-9]{1,3}\s?-|第[0-9]{1,3}页(?:共[0-9]{1,3}页)?")
 # printed numbering alone ("三、", "(一)", "1.") is not a row label
-_NUMBERING = regex.compile(r"(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十\d]+\)|\d+[.、,]?)+")
-_LEAD_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十\d]+\)|\d+[.、,])+")
+_NUMBERING = regex.compile(r"(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、,]?)+")
+_LEAD_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、,])+")
 _PUNCT = regex.compile(r"[、,;:。\s\"'()]")
 
 
@@ -176,7 +176,7 @@ def _group_check(size: int) -> Callable[[list[int | float]], bool] | None:
 
 def _numeral(prefix: str) -> str:
     """The numeral of a printed row number: "2." / "（二）" / "2、" → "2" / "二"."""
-    return regex.sub(r"[^一二三四五六七八九十\d]", "", normalise_label(prefix))
+    return regex.sub(r"[^一二三四五六七八九十0-9]", "", normalise_label(prefix))
 
 
 def _subsequence(short: str, long: str) -> bool:

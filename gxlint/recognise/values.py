@@ -11,7 +11,7 @@ import regex
 from gxlint.report import BLANK, NUMBER, PLACEHOLDER, TEXT, UNREADABLE
 
 PLACEHOLDERS = frozenset({"/", "-", "--", "---", "无", "空", "\\", "—", "——", "/ ", "×", "x", "X", "-/-", "暂无", "未", "*"})
-_NUM = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NUM = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 _PLAIN = regex.compile(rf"({_NUM})")
 _WITH_UNIT = regex.compile(rf"({_NUM})(万元|亿元|千元|元|件|个|条|项|次|宗|份|人|%)")
 _WITH_NOTE = regex.compile(rf"({_NUM})(?:[(\[]([^)\]]*)[)\]]?|(其中.*|含.*))")
@@ -69,8 +69,8 @@ def is_value_like(text: str) -> bool:
     return not t or t in PLACEHOLDERS or bool(_VALUE_LIKE.fullmatch(t))
 
 
-_INT_PIECE = regex.compile(r"0|[1-9]\d*")
-_DEC_PIECE = regex.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
+_INT_PIECE = regex.compile(r"0|[1-9][0-9]*")
+_DEC_PIECE = regex.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 def split_fused(run: str | Sequence[str], kinds: Sequence[str], check: Callable[[list[int | float]], bool] | None,

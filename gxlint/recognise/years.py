@@ -12,7 +12,7 @@ from gxlint.normalise import normalise
 from gxlint.origin import Origin
 from gxlint.report import YearMention
 
-YEAR = r"(?:19|20)\d{2}"
+YEAR = r"(?:19|20)[0-9]{2}"
 _TITLE_PHRASE = regex.compile(r"(?:政府|政务)?信息公开.{0,8}报告|政务公开.{0,8}报告|年度报告|年报")
 # a crawler's "标题:" field or a markdown heading marker before the title
 _TITLE_PREFIX = regex.compile(r"^(?:#+\s*|(?:标题|题目|文章标题|title)\s*[:：]\s*)", regex.I)
@@ -20,11 +20,11 @@ _YEAR_IN_TITLE = regex.compile(rf"({YEAR})\s*年")
 _AGENCY_STRIP = regex.compile(
     rf"({YEAR})\s*年度?|(?:政府|政务)信息公开.*$|政务公开.*$|关于|的$|[《》\"'“”]|^\s*[(（].*?[)）]\s*")
 PERIOD = regex.compile(
-    rf"统计.{{0,14}}?(?:自|从|为|是|:)?\s*({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日(?:起)?\s*"
-    rf"(?:至|到|-|~|—|－|起至)\s*(?:({YEAR})\s*年)?\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")
-DATE = regex.compile(rf"({YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日")
-ISO_DATE = regex.compile(rf"({YEAR})[-/.](\d{{1,2}})[-/.](\d{{1,2}})")
-BODY_YEAR = regex.compile(rf"(?<!\d)({YEAR})\s*(?:年|年度)")
+    rf"统计.{{0,14}}?(?:自|从|为|是|:)?\s*({YEAR})\s*年\s*([0-9]{{1,2}})\s*月\s*([0-9]{{1,2}})\s*日(?:起)?\s*"
+    rf"(?:至|到|-|~|—|－|起至)\s*(?:({YEAR})\s*年)?\s*([0-9]{{1,2}})\s*月\s*([0-9]{{1,2}})\s*日")
+DATE = regex.compile(rf"({YEAR})\s*年\s*([0-9]{{1,2}})\s*月\s*([0-9]{{1,2}})\s*日")
+ISO_DATE = regex.compile(rf"({YEAR})[-/.]([0-9]{{1,2}})[-/.]([0-9]{{1,2}})")
+BODY_YEAR = regex.compile(rf"(?<![0-9])({YEAR})\s*(?:年|年度)")
 
 
 @functools.cache
