@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -27,6 +28,7 @@ MAX_ROWSPAN = 1000
 MAX_COLSPAN = 64
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1024 * 1024
+_KEEP_WHOLE = 16 * 1024 * 1024  # members up to this size are read whole once and kept for the reader
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -41,13 +43,15 @@ _HIDDEN = frozenset({
     _W + "rPr", _W + "pPr", _W + "sdtPr", _W + "fldData", _W + "rt", _W + "drawing", _W + "pict", _W + "object",
 })
 _BREAKS = frozenset({_W + "br", _W + "cr"})
+_TR_PR, _TC_PR, _P_PR, _NUM_PR, _P_STYLE = _W + "trPr", _W + "tcPr", _W + "pPr", _W + "numPr", _W + "pStyle"
+_GRID_SPAN, _H_MERGE, _V_MERGE, _W_VAL = _W + "gridSpan", _W + "hMerge", _W + "vMerge", _W + "val"
 
 
 def read_docx(path: str, data: bytes) -> Document:
     """Entry point: every failure is a ReadError (GX001) with a reason a clerk can act on."""
     try:
-        _check_package(data)
-        return _read(path, data)
+        package = _check_package(data)
+        return _read(path, data, package)
     except ReadError:
         raise
     except RecursionError as exc:
@@ -61,25 +65,43 @@ def read_docx(path: str, data: bytes) -> Document:
 # ------------------------------------------------------------------------------------------- package checks
 
 
-def _check_package(data: bytes) -> None:
+def _check_package(data: bytes) -> _Members:
+    """The guards, in their order; returns the members the DTD scan read, so the reader never inflates one twice."""
     if data.startswith(_OLE_MAGIC):
         raise ReadError("文档已加密或不是有效的 docx 文件（这是 OLE 复合文档：设置了打开密码的 Office 文件或旧版 .doc 格式，"
                         "请另存为未加密的 .docx）")
     if not data.startswith(b"PK"):
         raise ReadError("文档已加密或不是有效的 docx 文件（不是 zip 压缩包）")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-            _check_sizes(infos)
-            _check_main_part(zf)
-            for info in infos:
-                if _is_xml_member(zf, info):
-                    _check_no_dtd(zf, info)
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        members = _Members(zf)
+        infos = zf.infolist()
+        _check_sizes(infos)
+        _check_main_part(zf)
+        for info in infos:
+            if _is_xml_member(zf, info):
+                _check_no_dtd(members, info)
+        return members
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError,
             RuntimeError) as exc:
         raise ReadError(f"docx 文件已损坏或不完整（{exc}）") from exc
+
+
+class _Members:
+    """The open package and the members already read in full (by name, as zipfile resolves a name)."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.zf = zf
+        self.blobs: dict[str, bytes] = {}
+
+    def read(self, name: str) -> bytes:
+        """zf.read(name): KeyError for a missing member, the CRC checked on the first read."""
+        blob = self.blobs.get(name)
+        if blob is None:
+            blob = self.blobs[name] = self.zf.read(name)
+        return blob
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
@@ -135,22 +157,31 @@ def _is_xml_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml")
 
 
-def _check_no_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-    """Reads the member in chunks (the CRC check also catches a truncated or tampered archive here)."""
+def _check_no_dtd(members: _Members, info: zipfile.ZipInfo) -> None:
+    """Reads the member in chunks (the CRC check also catches a truncated or tampered archive here). A member of
+    ordinary size is kept for the reader, so none is inflated twice; a large one is never held whole."""
+    zf = members.zf
+    keep: list[bytes] | None = [] if info.file_size <= _KEEP_WHOLE else None
     tail = b""
     first = True
     with zf.open(info) as fh:
         while True:
             chunk = fh.read(_CHUNK)
             if not chunk:
-                return
+                break
             if first and chunk[:2] in (b"\xff\xfe", b"\xfe\xff"):
                 # a UTF-16 part: small by nature, check it decoded
-                _reject_dtd(chunk + fh.read(), info.filename)
-                return
+                whole = chunk + fh.read()
+                _reject_dtd(whole, info.filename)
+                keep = [whole] if keep is not None else None
+                break
             first = False
             _reject_dtd(tail + chunk, info.filename)
             tail = chunk[-16:]
+            if keep is not None:
+                keep.append(chunk)
+    if keep is not None and zf.NameToInfo.get(info.filename) is info:  # a duplicate name: zipfile reads the last
+        members.blobs[info.filename] = b"".join(keep)
 
 
 def _reject_dtd(blob: bytes, name: str) -> None:
@@ -169,22 +200,169 @@ def _safe_parser() -> etree.XMLParser:
 # ----------------------------------------------------------------------------------------------------- reading
 
 
-def _read(path: str, data: bytes) -> Document:
-    import docx  # heavy: imported only when a .docx is read (a one-file pre-commit run stays fast)
+def _read(path: str, data: bytes, members: _Members) -> Document:
+    """Reads the parts the Document needs straight from the zip with lxml; python-docx would load and parse every
+    part of the package (styles alone cost milliseconds). A package that is in any way unusual is read by python-docx
+    instead, so its result — or its error — is exactly python-docx's."""
+    try:
+        package = _Package(members)
+        main = package.main_document()
+        meta = package.meta()
+    except ReadError:
+        raise
+    except Exception:  # python-docx decides what a damaged or unusual package is
+        return _read_python_docx(path, data)
+    try:
+        numbering = _Numbering(lambda: package.related_element(_RT_NUMBERING),
+                               lambda: package.related_element(_RT_STYLES))
+        return _walk(path, main.find(_W + "body"), numbering, meta)
+    except _Unusual:
+        return _read_python_docx(path, data)
+
+
+def _walk(path: str, body: etree._Element | None, numbering: _Numbering, meta: dict[str, str]) -> Document:
+    walker = _Walker(numbering)
+    if body is not None:
+        pieces = sum(1 for _ in body.iter(_P, _TC))  # counted in C before the walk builds anything
+        if pieces > MAX_PIECES:
+            raise too_many(pieces, "段落或单元格")
+        walker.body(body)
+    return Document(path=path, format="docx", blocks=tuple(walker.blocks), meta=meta)
+
+
+def _read_python_docx(path: str, data: bytes) -> Document:
+    """The package as python-docx loads it (every part parsed): the reference the fast path must equal."""
+    import docx  # heavy: imported only when a .docx needs it (a one-file pre-commit run stays fast)
 
     try:
         document = docx.Document(io.BytesIO(data))
     except ValueError as exc:  # python-docx: "file ... is not a Word file, content type is ..."
         raise ReadError(f"不是有效的 docx 文件（{exc}）") from exc
     part = document.part
-    walker = _Walker(_Numbering(part))
-    body = document.element.body
-    if body is not None:
-        pieces = sum(1 for _ in body.iter(_P, _TC))  # counted in C before the walk builds anything
-        if pieces > MAX_PIECES:
-            raise too_many(pieces, "段落或单元格")
-        walker.body(body)
-    return Document(path=path, format="docx", blocks=tuple(walker.blocks), meta=_meta(part))
+    numbering = _Numbering(lambda: _related_element(part, _RT_NUMBERING), lambda: _related_element(part, _RT_STYLES))
+    return _walk(path, document.element.body, numbering, _meta(part))
+
+
+class _Unusual(Exception):
+    """The fast path met something only python-docx should judge (a styles part that does not parse)."""
+
+
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_RT_OFFICE_DOCUMENT, _RT_NUMBERING, _RT_STYLES, _RT_IMAGE = (
+    _RT + "officeDocument", _RT + "numbering", _RT + "styles", _RT + "image")
+_RT_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_CT_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_CT_CORE_PROPERTIES = "application/vnd.openxmlformats-package.core-properties+xml"
+
+
+class _Package:
+    """The package as python-docx sees it — content types, the relationship walk from _rels/.rels, which part is
+    XML — using python-docx's own reader for those steps, so a missing part or content type fails the same way.
+    Parts are parsed only when asked for, with python-docx's parser options."""
+
+    def __init__(self, members: _Members) -> None:
+        from docx.opc.packuri import PACKAGE_URI
+        from docx.opc.part import PartFactory, XmlPart
+        from docx.opc.pkgreader import PackageReader, _ContentTypeMap
+
+        reader = _PhysReader(members)
+        content_types = _ContentTypeMap.from_xml(reader.content_types_xml)
+        pkg_srels = PackageReader._srels_for(reader, PACKAGE_URI)
+        self.parts = {sp.partname: sp for sp in PackageReader._load_serialized_parts(reader, pkg_srels, content_types)}
+        self.rels = {"/": _by_rid(pkg_srels), **{name: _by_rid(sp.srels) for name, sp in self.parts.items()}}
+        self._part_type_for = PartFactory.part_type_for
+        self._default_type = PartFactory.default_part_type
+        self._xml_part = XmlPart
+        self.elements: dict[str, etree._Element] = {}
+
+    def related(self, source: str, reltype: str) -> str | None:
+        """The partname source's one relationship of reltype points at (None: no such relationship)."""
+        matching = [srel for srel in self.rels[source].values() if srel.reltype == reltype]
+        if not matching:
+            return None
+        if len(matching) > 1 or matching[0].is_external:
+            raise _Unusual(reltype)  # python-docx raises ValueError for either
+        return str(matching[0].target_partname)
+
+    def is_xml(self, partname: str, content_type: str | None = None) -> bool:
+        """Whether python-docx makes this part an XmlPart (one with an element): image relationships make an image
+        part whatever the content type; otherwise the content type's registered class."""
+        spart = self.parts[partname]
+        if spart.reltype == _RT_IMAGE or (content_type is not None and spart.content_type != content_type):
+            return False
+        return issubclass(self._part_type_for.get(spart.content_type, self._default_type), self._xml_part)
+
+    def element(self, partname: str) -> etree._Element:
+        root = self.elements.get(partname)
+        if root is None:
+            root = self.elements[partname] = etree.fromstring(self.parts[partname].blob, _part_parser())
+        return root
+
+    def main_document(self) -> etree._Element:
+        name = self.related("/", _RT_OFFICE_DOCUMENT)
+        if name is None or not self.is_xml(name, _CT_DOCUMENT_MAIN):
+            raise _Unusual("main document part")
+        self.main = name
+        root = self.element(name)
+        if root.tag != _W + "document":  # python-docx finds no body on another root and fails
+            raise _Unusual(root.tag)
+        return root
+
+    def related_element(self, reltype: str) -> etree._Element | None:
+        """As _related_element on python-docx's document part."""
+        name = self.related(self.main, reltype)
+        if name is None or not self.is_xml(name):
+            return None
+        try:
+            return self.element(name)
+        except etree.XMLSyntaxError as exc:  # python-docx fails at opening the file: its message is the one
+            raise _Unusual(name) from exc
+
+    def meta(self) -> dict[str, str]:
+        """As _meta: docProps/core.xml through python-docx's CoreProperties, only when the package relates one."""
+        from docx.opc.coreprops import CoreProperties
+        from docx.oxml.parser import parse_xml
+
+        name = self.related("/", _RT_CORE_PROPERTIES)
+        if name is None:
+            return {}
+        if not self.is_xml(name, _CT_CORE_PROPERTIES):
+            raise _Unusual(name)
+        return _props_meta(CoreProperties(parse_xml(self.parts[name].blob)))
+
+
+class _PhysReader:
+    """python-docx's zip reader interface over the package the guards opened (members read once)."""
+
+    def __init__(self, members: _Members) -> None:
+        self.members = members
+
+    def blob_for(self, pack_uri: str) -> bytes:
+        return self.members.read(pack_uri[1:])
+
+    @property
+    def content_types_xml(self) -> bytes:
+        return self.blob_for("/[Content_Types].xml")
+
+    def rels_xml_for(self, source_uri: Any) -> bytes | None:
+        try:
+            return self.blob_for(source_uri.rels_uri)
+        except KeyError:
+            return None
+
+
+def _by_rid(srels: Iterable[Any]) -> dict[str, Any]:
+    """Relationships keyed by id as python-docx loads them: a repeated id replaces the earlier one in its place."""
+    out: dict[str, Any] = {}
+    for srel in srels:
+        out[srel.rId] = srel
+    return out
+
+
+def _part_parser() -> etree.XMLParser:
+    # python-docx's oxml parser options (blank text removed, entities never resolved), without its element classes
+    return etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False)
 
 
 def _meta(part: object) -> dict[str, str]:
@@ -195,7 +373,10 @@ def _meta(part: object) -> dict[str, str]:
         core_part = part.package.part_related_by(RT.CORE_PROPERTIES)  # type: ignore[attr-defined]
     except KeyError:
         return {}
-    props = core_part.core_properties
+    return _props_meta(core_part.core_properties)
+
+
+def _props_meta(props: Any) -> dict[str, str]:
     meta: dict[str, str] = {}
     if props.title and props.title.strip():
         meta["title"] = props.title.strip()
@@ -218,35 +399,63 @@ def _children(el: etree._Element, wanted: str) -> Iterator[etree._Element]:
 
 def _blocks(el: etree._Element) -> Iterator[etree._Element]:
     """Paragraphs and tables directly in a body or cell, in order, through wrappers."""
-    stack = list(reversed(el))
-    while stack:
-        child = stack.pop()
-        if child.tag in (_P, _TBL):
+    for child in el:
+        tag = child.tag
+        if tag == _P or tag == _TBL:
             yield child
-        elif child.tag in _WRAPPERS:
-            stack.extend(reversed(child))
+        elif tag in _WRAPPERS:
+            yield from _blocks(child)
 
 
-def _paragraph_lines(p: etree._Element) -> list[str]:
-    """The paragraph's visible text split at manual line breaks (w:br, w:cr)."""
+def _child(el: etree._Element | None, tag: str) -> etree._Element | None:
+    """el.find(tag) for a plain tag: the first such child. A loop over the children is several times faster than
+    lxml's path machinery, and these look-ups run for every cell and paragraph."""
+    if el is not None:
+        for child in el:
+            if child.tag == tag:
+                return child
+    return None
+
+
+# what _paragraph_lines does with an element, by tag; any other element is looked into
+_SKIP, _TEXT, _TAB, _BREAK, _HYPHEN = range(5)
+_TEXT_KINDS: dict[str, int] = {
+    **dict.fromkeys(_HIDDEN, _SKIP), _P: _SKIP, _TBL: _SKIP, _W + "t": _TEXT, _W + "tab": _TAB, _W + "ptab": _TAB,
+    **dict.fromkeys(_BREAKS, _BREAK), _W + "noBreakHyphen": _HYPHEN,
+}
+
+
+def _paragraph_lines(p: etree._Element) -> tuple[list[str], etree._Element | None]:
+    """The paragraph's visible text split at manual line breaks (w:br, w:cr), and its first w:pPr (found on the
+    same pass over its children, for the numbering)."""
     lines: list[list[str]] = [[]]
-    stack = list(reversed(p))
-    while stack:
-        el = stack.pop()
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _HIDDEN or tag in (_P, _TBL):
-            continue
-        if tag == _W + "t":
-            lines[-1].append(el.text or "")
-        elif tag == _W + "tab" or tag == _W + "ptab":
-            lines[-1].append("\t")
-        elif tag in _BREAKS:
-            lines.append([])
-        elif tag == _W + "noBreakHyphen":
-            lines[-1].append("-")
-        else:
-            stack.extend(reversed(el))
-    return ["".join(parts) for parts in lines]
+    p_pr = None
+    for child in p:
+        if child.tag == _P_PR:
+            if p_pr is None:
+                p_pr = child
+            continue  # hidden
+        _visit(child, lines)
+    return ["".join(parts) for parts in lines], p_pr
+
+
+def _visit(el: etree._Element, lines: list[list[str]]) -> None:
+    # depth-first in document order; libxml2 caps nesting at 256 levels, well inside Python's recursion limit
+    tag = el.tag
+    if tag.__class__ is not str:  # comments, processing instructions
+        return
+    kind = _TEXT_KINDS.get(tag)
+    if kind is None:
+        for child in el:
+            _visit(child, lines)
+    elif kind == _TEXT:
+        lines[-1].append(el.text or "")
+    elif kind == _TAB:
+        lines[-1].append("\t")
+    elif kind == _BREAK:
+        lines.append([])
+    elif kind == _HYPHEN:
+        lines[-1].append("-")
 
 
 def _clean(text: str) -> str:
@@ -280,14 +489,26 @@ def _flag(el: etree._Element | None) -> bool:
     return el is not None and el.get(_W + "val", "true") not in ("0", "false", "off")
 
 
-def _merge_state(tc_pr: etree._Element | None, name: str) -> str | None:
+def _merge_state(el: etree._Element | None) -> str | None:
     """w:vMerge / w:hMerge: "restart", "continue" (also written as the bare element), or None."""
-    if tc_pr is None:
-        return None
-    el = tc_pr.find(_W + name)
     if el is None:
         return None
-    return el.get(_W + "val") or "continue"
+    return el.get(_W_VAL) or "continue"
+
+
+def _cell_props(tc_pr: etree._Element | None) -> tuple[etree._Element | None, ...]:
+    """The first w:gridSpan, w:hMerge and w:vMerge of a w:tcPr, in one pass over its children."""
+    grid_span = h_merge = v_merge = None
+    if tc_pr is not None:
+        for child in tc_pr:
+            tag = child.tag
+            if tag == _GRID_SPAN:
+                grid_span = grid_span if grid_span is not None else child
+            elif tag == _H_MERGE:
+                h_merge = h_merge if h_merge is not None else child
+            elif tag == _V_MERGE:
+                v_merge = v_merge if v_merge is not None else child
+    return grid_span, h_merge, v_merge
 
 
 @dataclass
@@ -315,8 +536,8 @@ class _Walker:
                 self._table(el)
 
     def _lines(self, p: etree._Element, origin: Origin) -> None:
-        lines = _paragraph_lines(p)
-        lines[0] = self.numbering.label(p) + lines[0]
+        lines, p_pr = _paragraph_lines(p)
+        lines[0] = self.numbering.label(p_pr) + lines[0]
         for line in lines:
             text = _clean(line)
             if text:
@@ -325,7 +546,7 @@ class _Walker:
     def _table(self, tbl: etree._Element) -> None:
         self.table_count += 1
         number = self.table_count
-        if tbl.find(f".//{_TBL}") is not None:
+        if next(tbl.iterdescendants(_TBL), None) is not None:
             self._container(tbl, number)
             return
         rows = _merged_rows(tbl, number, self._cell_text)
@@ -348,8 +569,8 @@ class _Walker:
         for p in _blocks(tc):
             if p.tag != _P:
                 continue  # not reached: a cell holding a table makes its table a container
-            lines = _paragraph_lines(p)
-            lines[0] = self.numbering.label(p) + lines[0]
+            lines, p_pr = _paragraph_lines(p)
+            lines[0] = self.numbering.label(p_pr) + lines[0]
             pieces.extend(_clean(line) for line in lines)
         return _join(pieces)
 
@@ -364,20 +585,20 @@ def _merged_rows(tbl: etree._Element, number: int, cell_text: Callable[[etree._E
     rows: list[list[_CellRec]] = []
     above: dict[int, _CellRec] = {}
     for r, tr in enumerate(_children(tbl, _TR), start=1):
-        tr_pr = tr.find(_W + "trPr")
-        header = _flag(tr_pr.find(_W + "tblHeader")) if tr_pr is not None else False
-        col = _int_attr(tr_pr.find(_W + "gridBefore") if tr_pr is not None else None, 0)
+        tr_pr = _child(tr, _TR_PR)
+        header = _flag(_child(tr_pr, _W + "tblHeader")) if tr_pr is not None else False
+        col = _int_attr(_child(tr_pr, _W + "gridBefore"), 0)
         row: list[_CellRec] = []
         below: dict[int, _CellRec] = {}
         for c, tc in enumerate(_children(tr, _TC), start=1):
-            tc_pr = tc.find(_W + "tcPr")
-            span = max(1, min(_int_attr(tc_pr.find(_W + "gridSpan") if tc_pr is not None else None, 1), MAX_COLSPAN))
-            if _merge_state(tc_pr, "hMerge") == "continue" and row:
+            grid_span, h_merge, v_merge = _cell_props(_child(tc, _TC_PR))
+            span = max(1, min(_int_attr(grid_span, 1), MAX_COLSPAN))
+            if _merge_state(h_merge) == "continue" and row:
                 row[-1].colspan = min(row[-1].colspan + span, MAX_COLSPAN)
                 col += span
                 continue
             start = above.get(col)
-            if _merge_state(tc_pr, "vMerge") == "continue" and start is not None:
+            if _merge_state(v_merge) == "continue" and start is not None:
                 start.rowspan += 1
                 below[col] = start
                 col += span
@@ -465,20 +686,26 @@ class _Numbering:
     paragraph or its style chain → w:num → w:abstractNum level → lvlText with %1…%9 filled from counters.
     Counters are kept per abstract list, as Word continues a list across w:num instances that share one."""
 
-    def __init__(self, part: object) -> None:
-        from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
+    def __init__(self, numbering: Callable[[], etree._Element | None],
+                 styles: Callable[[], etree._Element | None]) -> None:
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId → (abstractNumId, start overrides)
         self.levels: dict[str, dict[int, _Level]] = {}
-        self.styles: dict[str, etree._Element] = {}
+        self._styles_loader: Callable[[], etree._Element | None] | None = styles
+        self._styles: dict[str, etree._Element] = {}
         self.counters: dict[str, dict[int, int]] = {}
-        self._load_numbering(_related_element(part, RT.NUMBERING))
-        styles = _related_element(part, RT.STYLES)
-        if styles is not None:
-            for style in styles.iter(_W + "style"):
-                sid = style.get(_W + "styleId")
-                if sid:
-                    self.styles[sid] = style
+        self._load_numbering(numbering())
+
+    @property
+    def styles(self) -> dict[str, etree._Element]:
+        """Paragraph styles by id, parsed on first use: most documents never look one up for numbering."""
+        if self._styles_loader is not None:
+            root, self._styles_loader = self._styles_loader(), None
+            if root is not None:
+                for style in root.iter(_W + "style"):
+                    sid = style.get(_W + "styleId")
+                    if sid:
+                        self._styles[sid] = style
+        return self._styles
 
     def _load_numbering(self, root: etree._Element | None) -> None:
         if root is None:
@@ -507,33 +734,46 @@ class _Numbering:
                     overrides[int(ov.get(_W + "ilvl"))] = _int_attr(start, 1)
             self.nums[num.get(_W + "numId") or ""] = (ref.get(_W + "val") or "", overrides)
 
-    def _num_pr(self, p: etree._Element) -> tuple[str, int] | None:
-        """(numId, level) from the paragraph, else from its style and the styles it is based on."""
-        p_pr = p.find(_W + "pPr")
+    def _num_pr(self, p_pr: etree._Element | None) -> tuple[str, int] | None:
+        """(numId, level) from the paragraph's w:pPr, else from its style and the styles it is based on."""
+        if p_pr is None:
+            return None
         num_id: str | None = None
         ilvl: int | None = None
-        if p_pr is not None and p_pr.find(_W + "numPr") is not None:
-            num_pr = p_pr.find(_W + "numPr")
-            num_id = _val(num_pr.find(_W + "numId"))
-            ilvl = _int_attr(num_pr.find(_W + "ilvl"), 0) if num_pr.find(_W + "ilvl") is not None else None
-        style_id = _val(p_pr.find(_W + "pStyle")) if p_pr is not None else None
+        num_pr = p_style = None
+        for child in p_pr:  # the first w:numPr and w:pStyle, in one pass
+            tag = child.tag
+            if tag == _NUM_PR:
+                num_pr = num_pr if num_pr is not None else child
+            elif tag == _P_STYLE:
+                p_style = p_style if p_style is not None else child
+        if num_pr is not None:
+            num_id = _val(_child(num_pr, _W + "numId"))
+            ilvl_el = _child(num_pr, _W + "ilvl")
+            ilvl = _int_attr(ilvl_el, 0) if ilvl_el is not None else None
+        style_id = _val(p_style)
         seen: set[str] = set()
         while num_id is None and style_id and style_id not in seen and style_id in self.styles:
             seen.add(style_id)
             style = self.styles[style_id]
-            num_pr = style.find(f"{_W}pPr/{_W}numPr")
+            # style.find("w:pPr/w:numPr"): the first numPr under any pPr child
+            num_pr = next((n for pp in style.iterchildren(_P_PR) for n in pp.iterchildren(_NUM_PR)), None)
             if num_pr is not None:
-                num_id = _val(num_pr.find(_W + "numId"))
-                if ilvl is None and num_pr.find(_W + "ilvl") is not None:
-                    ilvl = _int_attr(num_pr.find(_W + "ilvl"), 0)
-            style_id = _val(style.find(_W + "basedOn"))
+                num_id = _val(_child(num_pr, _W + "numId"))
+                ilvl_el = _child(num_pr, _W + "ilvl")
+                if ilvl is None and ilvl_el is not None:
+                    ilvl = _int_attr(ilvl_el, 0)
+            style_id = _val(_child(style, _W + "basedOn"))
         if not num_id or num_id == "0" or num_id not in self.nums:
             return None
         return num_id, max(0, min(ilvl or 0, 8))
 
-    def label(self, p: etree._Element) -> str:
-        """The number Word draws before this paragraph ("" when it has none); advances the list's counters."""
-        found = self._num_pr(p)
+    def label(self, p_pr: etree._Element | None) -> str:
+        """The number Word draws before the paragraph with this w:pPr ("" when it has none); advances the list's
+        counters."""
+        if not self.nums:  # no list at all: nothing to look up (and the styles stay unparsed)
+            return ""
+        found = self._num_pr(p_pr)
         if found is None:
             return ""
         num_id, ilvl = found
