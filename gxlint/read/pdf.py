@@ -359,6 +359,7 @@ def _read_page(page: Any, number: int, page_count: int) -> _Page:
     if content > MAX_PAGE_CONTENT:  # a million glyphs or rulings on one page: minutes and gigabytes in pdfminer
         raise ReadError(f"PDF 第 {number} 页的内容流过大（{content / 1048576:.1f} MB，上限 "
                         f"{MAX_PAGE_CONTENT // 1048576} MB），疑似恶意构造的文件，已拒绝", code="GX001")
+    _slim_chars(page)
     width, height = float(page.width), float(page.height)
     if int(page.rotation or 0) % 180 == 90:  # a landscape table page: pdfplumber turns the objects, not the size
         width, height = height, width
@@ -376,6 +377,30 @@ def _read_page(page: Any, number: int, page_count: int) -> _Page:
     items: list[_TextLine | _Fragment] = [*lines, *fragments]
     items.sort(key=lambda it: (round(it.bbox[1], 1), it.bbox[0]))
     return _Page(number, height, tuple(items), shown, unmapped)
+
+
+def _slim_chars(page: Any) -> None:
+    """Characters as dicts of the keys this reader and table finding use, computed as pdfplumber's process_object
+    computes them. pdfplumber copies and resolves every attribute of every glyph (graphic state, colour spaces,
+    matrix): that was half the time of reading a PDF. Other objects (rulings, images) keep pdfplumber's full dicts."""
+    from pdfminer.layout import LTChar
+
+    full = page.process_object
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    norm = page.pdf.unicode_norm
+    number = page.page_number
+
+    def process(obj: Any) -> dict[str, Any]:
+        if obj.__class__ is not LTChar or norm is not None:
+            return full(obj)  # type: ignore[no-any-return]
+        x0, x1 = obj.x0, obj.x1
+        if mb_x0 != 0:
+            x0, x1 = x0 + mb_x0, x1 + mb_x0
+        return {"object_type": "char", "page_number": number, "text": obj.get_text(), "x0": x0, "x1": x1,
+                "top": (height - obj.y1) + mb_top, "bottom": (height - obj.y0) + mb_top, "size": obj.size}
+
+    page.process_object = process  # parse_objects looks it up on the instance
 
 
 def _mapped(ch: dict[str, Any]) -> dict[str, Any]:
