@@ -324,10 +324,20 @@ def _pooled(tasks: Sequence[Task], state: WorkerState, jobs: int,
                 chunk, isolated = queue[0]
                 if isolated and pending:  # a suspect runs alone, so a crash can only be its own
                     break
+                try:
+                    fut = pool.submit(_lint_chunk, chunk)
+                except BrokenProcessPool:
+                    # a worker died since the last result: submit refuses at once, before any future says so. The
+                    # chunk stays queued; the crash is handled below, through the futures of the chunks in flight
+                    break
                 queue.popleft()
-                pending.append((chunk, isolated, pool.submit(_lint_chunk, chunk)))
+                pending.append((chunk, isolated, fut))
                 if isolated:
                     break
+            if not pending:  # the pool broke with nothing in flight (a worker killed while idle): a fresh one
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                continue
             chunk, isolated, fut = pending.popleft()
             try:
                 outcomes = fut.result()

@@ -127,9 +127,16 @@ def test_a_file_that_vanishes_mid_batch_is_gx001(tmp_path: Path) -> None:
         assert all(not r.error for i, r in enumerate(results) if i != 3)
 
 
-def test_a_crashing_worker_costs_one_file_not_the_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("busy", [0.0, 1.0], ids=["parent-waiting", "parent-busy"])
+def test_a_crashing_worker_costs_one_file_not_the_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        busy: float) -> None:
+    """`busy`: the parent is still handling the first result when r4's worker dies, so the crash shows first in
+    `submit` (which raises at once on a broken pool), not in a future — the flaky case of the last session, made
+    certain by the pause."""
     if "fork" not in __import__("multiprocessing").get_all_start_methods():
         pytest.skip("needs fork (the patched function must reach the workers)")
+    import time
+
     for i in range(10):
         (tmp_path / f"r{i}.txt").write_bytes(_report(seed=i))
     real = batch.lint_path
@@ -139,13 +146,22 @@ def test_a_crashing_worker_costs_one_file_not_the_batch(tmp_path: Path, monkeypa
             os._exit(3)  # the worker dies as a segfaulting reader library would
         return real(path, *a, **kw)  # type: ignore[arg-type]
 
+    done: list[int] = []
+
+    def on_done(n: int) -> None:
+        done.append(n)
+        if len(done) == 1:
+            time.sleep(busy)
+
     monkeypatch.setattr(batch, "lint_path", crashy)
     results = list(batch.run_tasks([batch.Task(i, str(tmp_path / f"r{i}.txt"), _config()) for i in range(10)],
-                                   batch.WorkerState(), jobs=2))
+                                   batch.WorkerState(), jobs=2, on_done=on_done))
     assert [o.index for o in results] == list(range(10))
     assert [f.code for f in results[4].result.findings] == ["GX001"]
     assert "工作进程" in results[4].result.findings[0].message
-    assert all(not o.result.error for o in results if o.index != 4)
+    assert all(not o.result.error and o.result.findings is not None for o in results if o.index != 4)
+    assert all(f.code != "GX001" for o in results if o.index != 4 for f in o.result.findings)
+    assert sum(done) == 10  # every file counted once in the progress
 
 
 def _config() -> object:
