@@ -218,24 +218,59 @@ def _crash(path: str, message: str) -> FileResult:
                                            snippet="GX001")], message)
 
 
+def _builtin(rule: Rule) -> bool:
+    from gxlint.check.loader import builtin_rules_dir
+
+    return bool(rule.source) and Path(rule.source).resolve().parent == builtin_rules_dir()
+
+
+def _timed_out(path: str, rule: Rule, config: Config) -> Finding | None:
+    """GX001 for a built-in rule whose pattern ran out of time on this file (the file's content is hostile or
+    pathological: like the other input limits, a GX001 that says why), with the file's levels and ignores."""
+    code = "GX001"
+    if not config.enabled(code) or config.ignored_for(path, code) or config.levels.get(code) == "off":
+        return None
+    name = f"{rule.code}（{rule.name}）" if rule.name else rule.code
+    return Finding(code=code, level=config.levels.get(code) or "error", path=path, snippet=f"{code} {rule.code}",
+                   message=f"规则 {name} 在该文件上匹配超时，未能检查这一项；其余规则照常检查",
+                   message_en=f"rule {rule.code} timed out on this file and was not checked; the other rules ran",
+                   values={"rule": rule.code})
+
+
 def _lint_one(task: Task) -> Outcome:
     from gxlint.check.engine import RuleRuntimeError
 
     state: WorkerState = _STATE["state"]
+    rules = _rules(task.config)
+    timeouts: list[Rule] = []
     try:
-        result = lint_path(task.path, task.config, _rules(task.config))
-    except RuleRuntimeError as exc:
-        raise BatchRuleError(str(exc)) from None
+        while True:
+            try:
+                result = lint_path(task.path, task.config, rules)
+                break
+            except RuleRuntimeError as exc:
+                # a user's pattern that times out is a fault of its rule file: exit 2 naming it (conventions.md).
+                # A built-in rule that times out was beaten by this file's content: the file gets a finding, is
+                # checked again without that rule (its other findings kept), and the batch goes on
+                if not isinstance(exc.__cause__, TimeoutError) or not _builtin(exc.rule):
+                    raise BatchRuleError(str(exc)) from None
+                timeouts.append(exc.rule)
+                rules = tuple(r for r in rules if r.code != exc.rule.code)
+    except BatchRuleError:
+        raise
     except Exception as exc:  # a bug on one file must not stop the batch: report it as that file's problem
         result = _crash(task.path, f"检查该文件时出错：{type(exc).__name__}: {exc}"[:300])
         return Outcome(task.index, result)
+    if timeouts:
+        result.findings.extend(f for r in timeouts if (f := _timed_out(task.path, r, task.config)) is not None)
+        result.findings.sort(key=Finding.sort_key)
     summary = None
     if result.report is not None and result.error is None and state.summaries:
         from gxlint.check.kinds.cross import summarise
 
         summary = summarise(result.report)
     cache = _STATE.get("cache")
-    if cache is not None and task.key and result.error is None:
+    if cache is not None and task.key and result.error is None and not timeouts:  # a timeout may not recur
         from gxlint.cache import finding_to_json
 
         # the summary first: an entry that says it has one must find it
