@@ -21,7 +21,7 @@ import sys
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -78,49 +78,98 @@ def supported(name: str) -> bool:
     return os.path.splitext(name)[1].lower() in SUPPORTED
 
 
-def discover(paths: Sequence[str], exclude: Iterable[str] = ()) -> list[str]:
-    """Every file to lint under `paths`, sorted, each once. Raises PathNotFound for a path that does not exist."""
+class Discovered(list[str]):
+    """The files to lint, sorted, each once; `refused` maps those found in a folder through a symlink that leaves it
+    to why they are not read (the run gives each a GX001 instead of reading it)."""
+
+    def __init__(self, files: Iterable[str] = (), refused: dict[str, str] | None = None) -> None:
+        super().__init__(files)
+        self.refused: dict[str, str] = refused or {}
+
+
+OUTSIDE_FILE = "这是一个符号链接，指向所检查的文件夹之外，出于安全未读取（在命令行上直接指定该文件才会读取）"
+OUTSIDE_DIR = "这是一个指向所检查的文件夹之外的文件夹链接，出于安全未进入（在命令行上直接指定该文件夹才会检查）"
+
+
+def discover(paths: Sequence[str], exclude: Iterable[str] = ()) -> Discovered:
+    """Every file to lint under `paths`, sorted, each once. Raises PathNotFound for a path that does not exist.
+
+    A folder's symlinks are followed only while they stay inside that folder: an uploaded `x.txt → /etc/passwd` (or
+    a link to a folder elsewhere) is listed as refused, never read, so nothing outside the folder can reach a
+    shared report. A path named on the command line is always read, link or not."""
     excluded = Excluder(exclude)
     files: list[str] = []
+    named: set[str] = set()
+    refused: dict[str, str] = {}
     for raw in paths:
         if os.path.isdir(raw):
-            files.extend(_walk(raw, excluded))
+            files.extend(_walk(raw, excluded, refused))
         elif os.path.lexists(raw):
             if not excluded(raw):
                 files.append(raw)
+                named.add(raw)
         else:
             raise PathNotFound(raw)
-    return sorted(dict.fromkeys(files))
+    for path in named:  # named on the command line and also met in a folder: read
+        refused.pop(path, None)
+    return Discovered(sorted(dict.fromkeys(files)), refused)
 
 
-def _walk(root: str, excluded: Excluder) -> Iterator[str]:
+def _inside(path: str, root: str) -> bool:
+    """`path` (a resolved path) is `root` (a resolved folder) or lies under it."""
+    try:
+        return os.path.commonpath([root, path]) == root
+    except ValueError:  # another drive (Windows)
+        return False
+
+
+def _walk(root: str, excluded: Excluder, refused: dict[str, str]) -> Iterator[str]:
+    """Files under `root`, top-down, each folder once. scandir's entries say which names are links (no lstat per
+    file); only a link costs a realpath."""
     seen: set[tuple[int, int]] = set()
     try:
         st = os.stat(root)
         seen.add((st.st_dev, st.st_ino))
     except OSError:
         return
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=None):
-        keep = []
-        for d in sorted(dirnames):
-            full = os.path.join(dirpath, d)
-            if d in SKIP_DIRS or excluded(full, root):
-                continue
+    real_root = os.path.realpath(root)  # the folder itself may be a link: what it holds is inside
+    todo = [root]
+    while todo:
+        folder = todo.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)  # name order decides which way into a folder wins
+        except OSError:  # unreadable, or gone since
+            continue
+        dirs = []
+        for e in entries:
             try:
-                dst = os.stat(full)
-            except OSError:  # a broken link to a folder
-                continue
-            ident = (dst.st_dev, dst.st_ino)
-            if ident in seen:  # a symlink loop, or a second way into a folder already searched
-                continue
-            seen.add(ident)
-            keep.append(d)
-        dirnames[:] = keep
-        for name in filenames:
-            if supported(name):
-                full = os.path.join(dirpath, name)
-                if not excluded(full, root):
+                is_dir = e.is_dir()  # follows links, as the search does
+            except OSError:  # a link loop (a.txt → b.txt → a.txt): listed, and its reading says why it fails
+                is_dir = False
+            link = e.is_symlink()
+            full = os.path.join(folder, e.name)
+            if is_dir:
+                if e.name in SKIP_DIRS or excluded(full, root):
+                    continue
+                try:
+                    dst = os.stat(full)
+                except OSError:  # a broken link to a folder
+                    continue
+                if link and not _inside(os.path.realpath(full), real_root):
+                    refused[full] = OUTSIDE_DIR
                     yield full
+                    continue
+                ident = (dst.st_dev, dst.st_ino)
+                if ident in seen:  # a symlink loop, or a second way into a folder already searched
+                    continue
+                seen.add(ident)
+                dirs.append(full)
+            elif supported(e.name) and not excluded(full, root):
+                if link and not _inside(os.path.realpath(full), real_root):
+                    refused[full] = OUTSIDE_FILE
+                yield full
+        todo.extend(reversed(dirs))  # depth first, in name order, as os.walk went
 
 
 # -- progress -----------------------------------------------------------------------------------------------------
@@ -216,6 +265,16 @@ def _rules(config: Config) -> tuple[Rule, ...]:
 def _crash(path: str, message: str) -> FileResult:
     return FileResult(path, None, [Finding(code="GX001", level="error", message=message, path=path,
                                            snippet="GX001")], message)
+
+
+def refused_result(path: str, message: str, config: Config) -> FileResult:
+    """A file discovery refused to read: GX001 saying why (the file's levels and ignores apply)."""
+    result = _crash(path, message)
+    if not config.enabled("GX001") or config.ignored_for(path, "GX001") or config.levels.get("GX001") == "off":
+        result.findings = []
+    elif config.levels.get("GX001"):
+        result.findings = [replace(f, level=config.levels["GX001"]) for f in result.findings]
+    return result
 
 
 def _builtin(rule: Rule) -> bool:

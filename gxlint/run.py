@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,8 @@ class UsageError(Exception):
 
 
 def discover(paths: tuple[str, ...], exclude: tuple[str, ...] = ()) -> list[str]:
-    """The files to lint: recursion into folders (symlink loops handled), exclude globs, sorted (gxlint/batch.py)."""
+    """The files to lint: recursion into folders (symlink loops handled, links leaving a folder refused), exclude
+    globs, sorted (gxlint/batch.py)."""
     from gxlint.batch import PathNotFound
     from gxlint.batch import discover as find
 
@@ -80,7 +82,7 @@ def file_config(path: str, opts: CheckOptions) -> Config:
 def run_check(opts: CheckOptions) -> RunResult:
     base = config_for(opts.paths[0] if opts.paths else ".", opts.config)
     files = discover(opts.paths, opts.exclude + base.exclude)
-    results, stats = lint_files(files, opts)
+    results, stats = lint_files(files, opts, getattr(files, "refused", None))
     effective = base.with_cli(fail_on=opts.fail_on, select=opts.select, ignore=opts.ignore)
     run = RunResult(results=results, rules=ruleset(effective), config=effective, stats=stats)
     if opts.baseline:
@@ -125,8 +127,10 @@ def _jobs(requested: int | None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], dict[str, Any]]:
+def lint_files(files: list[str], opts: CheckOptions,
+               refused: Mapping[str, str] | None = None) -> tuple[list[FileResult], dict[str, Any]]:
     """Lint `files` (sorted) with the cache in front and a process pool behind it, then the cross-report pass.
+    `refused`: files not to be read, each with its reason (links leaving a searched folder): a GX001 each.
     Returns the results in file order and the run's statistics."""
     from gxlint import batch
     from gxlint.cache import Cache, RuleStore, default_cache_dir, finding_from_json
@@ -160,8 +164,13 @@ def lint_files(files: list[str], opts: CheckOptions) -> tuple[list[FileResult], 
     keys: list[str] = []  # every file's cache key: together they key the cross-report pass
     progress = batch.Progress(len(files), opts.progress)
     use_cache_hits = cache is not None and not opts.keep_reports
+    refused = refused or {}
     for i, path in enumerate(files):
         cfg = per_file[i]
+        if path in refused:  # never opened, not even for the cache key
+            results[i] = batch.refused_result(path, refused[path], cfg)
+            progress.step()
+            continue
         key = None
         if cache is not None:
             try:  # bounded, regular files only: a FIFO or /dev/zero in a folder must not hang or fill memory
