@@ -93,3 +93,42 @@ def test_a_searched_folder_that_is_itself_a_link(tree: Path) -> None:
     by_name = {Path(r.path).name: r for r in run.results}
     assert by_name["good.txt"].findings == [] and by_name["inside.txt"].findings == []
     assert [f.code for f in by_name["secret.txt"].findings] == ["GX001"]
+
+
+# -------------------------------------------------------------------------------------- output names links as given
+
+def test_output_names_a_link_by_its_own_path(tree: Path) -> None:
+    os.symlink("/dev/zero", tree / "zero.txt")
+    proc = subprocess.run([sys.executable, "-m", "gxlint", "check", "submissions", "zero.txt", "--format", "json",
+                           "--no-cache"], capture_output=True, text=True, cwd=tree, timeout=120)
+    assert proc.returncode == 1, proc.stderr[-1000:]
+    shown = [f["path"] for f in json.loads(proc.stdout)["files"]]
+    assert shown == ["submissions/agency/elsewhere", "submissions/agency/good.txt", "submissions/agency/inside.txt",
+                     "submissions/agency/secret.txt", "zero.txt"]  # not good.txt twice, outside/…, /dev/zero
+    concise = subprocess.run([sys.executable, "-m", "gxlint", "check", "zero.txt", "--format", "concise",
+                              "--no-cache"], capture_output=True, text=True, cwd=tree, timeout=120)
+    assert concise.stdout.startswith("zero.txt:") and "/dev/zero" not in concise.stdout, concise.stdout
+
+
+def test_the_model_resolves_no_path_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Path.resolve is a system call per path component: on a warm run over 10,000 files it was most of build()."""
+    from gxlint.api import FileResult
+    from gxlint.config import Config
+    from gxlint.render.model import build
+    from gxlint.run import RunResult
+
+    monkeypatch.chdir(tmp_path)
+    run = RunResult(results=[FileResult(f"d/g{i % 20}/r{i}.txt", None, []) for i in range(2000)], rules=(),
+                    config=Config())
+    calls = []
+    real = Path.resolve
+
+    def counting(self: Path, *a: object, **k: object) -> Path:
+        calls.append(self)
+        return real(self, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    model = build(run, reports="none")
+    assert len(calls) <= 2, len(calls)  # the working directory, not each file
+    assert [f["relpath"] for f in model["files"]][:2] == ["d/g0/r0.txt", "d/g1/r1.txt"]
+    assert model["root"]["path"] == str(tmp_path.resolve())

@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from gxlint.config import resolved as resolved_path
 from gxlint.findings import LEVEL_RANK, CellRef, Finding
 from gxlint.source import source_lines
 
@@ -54,26 +53,43 @@ def _clean(label: str) -> str:
     return label.replace("\x1f", "").replace("\x1e", "").replace("\n", "").strip()
 
 
-def choose_root(paths: Iterable[str], cwd: Path | None = None) -> Path:
+def _absolute(path: str, base: str) -> str:
+    """`path` made absolute against `base` (the working directory) without resolving links: output names a file by
+    the path the user gave — a link by its own path, not by its target (`zero.txt`, not `/dev/zero`) — and it costs
+    no system call per file."""
+    return os.path.normpath(os.path.join(base, path))
+
+
+def _under(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def choose_root(paths: Iterable[str], cwd: Path | None = None, base: str | None = None) -> Path:
     """The folder relative paths are relative to: the working directory when every file is inside it, else the
-    deepest folder holding them all."""
+    deepest folder holding them all. `base`: what relative paths are relative to (the process's working directory)."""
     cwd = (cwd or Path.cwd()).resolve()
-    resolved = [resolved_path(p) for p in paths]  # a symlink loop among the inputs must not crash the report
-    if all(cwd == p or cwd in p.parents for p in resolved):
+    base = base or os.getcwd()
+    here = str(cwd)
+    absolute = [_absolute(p, base) for p in paths]
+    if all(_under(p, here) for p in absolute):
         return cwd
     try:
-        common = Path(os.path.commonpath([str(p.parent) for p in resolved]))
+        common = Path(os.path.commonpath([os.path.dirname(p) for p in absolute]))
     except ValueError:  # different drives
         return cwd
     return common
 
 
-def relpath(path: str, root: Path) -> str:
-    p = resolved_path(path)
-    try:
-        return p.relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+def relpath(path: str, root: Path, base: str | None = None) -> str:
+    """`path` relative to `root`, as a POSIX path; as given when it is outside `root`."""
+    p = _absolute(path, base or os.getcwd())
+    folder = str(root)
+    if p == folder:
+        return "."
+    prefix = folder.rstrip(os.sep) + os.sep
+    if p.startswith(prefix):  # plain string work: this runs once per file of the batch
+        return p[len(prefix):].replace(os.sep, "/")
+    return Path(path).as_posix()
 
 
 def file_uri(rel: str) -> str:
@@ -266,7 +282,8 @@ def build(run: RunResult, cwd: Path | None = None, reports: str = "findings") ->
     from gxlint.api import all_rules
 
     results: list[FileResult] = run.results
-    root = choose_root([r.path for r in results], cwd) if results else (cwd or Path.cwd()).resolve()
+    base = os.getcwd()  # once: relative input paths are relative to it
+    root = choose_root([r.path for r in results], cwd, base) if results else (cwd or Path.cwd()).resolve()
     rules = {r.code: r for r in run.rules}
     wanted = {f.code for r in results for f in r.findings} - set(rules)
     if wanted:
@@ -280,7 +297,7 @@ def build(run: RunResult, cwd: Path | None = None, reports: str = "findings") ->
     all_findings: list[dict[str, Any]] = []
     n = 0
     for res in results:
-        rel = relpath(res.path, root)
+        rel = relpath(res.path, root, base)
         uri = file_uri(rel)
         lines = source_lines(res.path) if any(f.origin.line for f in res.findings) else None
         rep = _report_of(res, reports)
