@@ -267,12 +267,16 @@ def _summary_again(path: str) -> dict[str, Any] | None:
 
 
 def _merge(result: FileResult, extra: list, config: Config) -> None:
-    """Add cross-report findings to a file's result: its configuration's selection, per-file ignores and levels."""
+    """Add cross-report findings to a file's result: its configuration's selection, per-file ignores and levels, then
+    its inline suppression comments (txt, md, html), as for the file's own findings."""
     from dataclasses import replace
 
     from gxlint.findings import Finding
+    from gxlint.source import source_kind
+    from gxlint.suppress import apply_late
 
     ignored: dict[str, bool] = {}
+    selected = []
     for f in extra:
         if f.code not in ignored:  # per-file ignores resolve the path: once per code, and only when there are any
             ignored[f.code] = bool(config.per_file_ignores) and config.ignored_for(result.path, f.code)
@@ -281,7 +285,10 @@ def _merge(result: FileResult, extra: list, config: Config) -> None:
         level = config.levels.get(f.code)
         if level == "off":
             continue
-        result.findings.append(replace(f, level=level) if level else f)
+        selected.append(replace(f, level=level) if level else f)
+    if selected and source_kind(result.path) is not None:
+        selected = apply_late(result, selected)
+    result.findings.extend(selected)
     result.findings.sort(key=Finding.sort_key)
 
 

@@ -13,7 +13,10 @@ only by a `gxlint-disable` that is never closed. docx and pdf have no comments: 
 A directive that suppresses nothing is reported as GX004, as is an unknown code or an enable without a disable. A
 directive is judged only for codes whose rules ran on the file (under `--select GX3` a `gxlint-disable GX201` is not
 called unused: GX201 did not run). Cross-report findings (GX8) come from the batch's second pass, after this one:
-inline comments neither suppress nor judge them (use per-file-ignores).
+`apply_late` suppresses them by the same directives and withdraws a GX004 the file's own pass gave a directive that
+turns out to suppress one (a bare `gxlint-disable`, a prefix such as `GX`). A directive naming only GX8 codes is never
+called unused: whether a GX8 finding can fire depends on what else is in the batch (last year's report, another
+agency's), not on the file.
 """
 
 from __future__ import annotations
@@ -178,12 +181,43 @@ def apply(findings: list[Finding], path: str, ran: Collection[str], known: Colle
     return kept, suppressed
 
 
+def apply_late(result: FileResult, late: list[Finding], lines: Iterable[str] | None = None) -> list[Finding]:
+    """Findings added to a result after its own pass (the cross-report rules): those the file's directives cover go to
+    `result.suppressed`, the rest are returned; a GX004 of the own pass whose directive now suppresses one of them is
+    withdrawn from `result.findings`. `lines`: the file's lines (read from its path when None)."""
+    if not late:
+        return late
+    if lines is None:
+        lines = source_lines(result.path)
+        if lines is None:  # docx, pdf, or no longer readable: no comments
+            return late
+    directives, _ = parse_directives(lines)
+    if not directives:
+        return late
+    kept: list[Finding] = []
+    for f in late:
+        hit = False
+        for d in directives:
+            code = d.covers(f)
+            if code is not None:
+                d.used.add(code)
+                hit = True
+        (result.suppressed if hit else kept).append(f)
+    # the own pass's GX004 for a directive is keyed by where the directive is and the code it names ("" for all)
+    used = {(d.line, d.col, d.text if c == "*" else f"{d.text} {c}") for d in directives for c in d.used}
+    if used:
+        result.findings = [f for f in result.findings
+                           if not (f.code == CODE and (f.origin.line, f.origin.col, f.snippet) in used)]
+    return kept
+
+
 def apply_to_result(result: FileResult, rules: Iterable[Rule], known: Iterable[Rule]) -> None:
     """Apply the file's suppression comments to a lint result in place (api.lint_path calls this for txt/md/html).
     GX004 findings are added only when the GX004 rule is among `rules`."""
     rules = tuple(rules)
     own = next((r for r in rules if r.code == CODE), None)
-    # cross-report findings (GX8) are added after the file's own pass: a directive naming them cannot be judged here
+    # cross-report findings (GX8) are added after the file's own pass (apply_late): a directive naming them is not
+    # judged here
     ran = {r.code for r in rules if r.kind != "cross"}
     kept, suppressed = apply(result.findings, result.path, ran, {r.code for r in known},
                              level=own.level if own else "warning")
