@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from gxlint.check.engine import check_report
 from gxlint.check.loader import builtin_rules_dir, load_rules
@@ -30,6 +31,18 @@ class FileResult:
     error: str | None = None  # why the file could not be read (GX001)
     suppressed: list[Finding] = field(default_factory=list)  # silenced by inline comments (gxlint/suppress.py)
     baselined: list[Finding] = field(default_factory=list)  # accepted by the baseline (gxlint/baseline.py)
+    # what renderers say of the file (title, agency, year, layout, format), kept when the Report is dropped or the
+    # result comes from the cache
+    about: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.report is not None and not self.about:
+            self.about = about(self.report)
+
+
+def about(report: Report) -> dict[str, Any]:
+    return {"title": report.title, "agency": report.agency, "year": report.year, "layout": report.layout,
+            "format": report.format}
 
 
 @functools.lru_cache(maxsize=16)

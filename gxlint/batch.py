@@ -336,7 +336,7 @@ def _lint_one(task: Task) -> Outcome:
         has_summary = summary is not None and cache.put_summary(task.key, summary.as_json())
         cache.put(task.key, {"findings": [finding_to_json(f) for f in result.findings],
                              "suppressed": [finding_to_json(f) for f in getattr(result, "suppressed", ())],
-                             "summary": has_summary})
+                             "summary": has_summary, "about": result.about})
     if not state.keep_reports:
         result.report = None
     return Outcome(task.index, result, summary)

@@ -27,7 +27,7 @@ from typing import Any
 
 from gxlint import __version__
 from gxlint.config import Config
-from gxlint.findings import CellRef, Finding
+from gxlint.findings import CellRef, Finding, RowContext
 from gxlint.origin import Origin
 
 CACHE_DIR_NAME = ".gxlint_cache"
@@ -121,6 +121,8 @@ def finding_to_json(f: Finding) -> dict[str, Any]:
         v = getattr(f, k)
         if v:
             d[k] = v
+    if f.context is not None:
+        d["context"] = [f.context.label, [list(c) for c in f.context.cells], list(f.context.involved)]
     return d
 
 
@@ -129,8 +131,15 @@ def finding_from_json(d: dict[str, Any], path: str) -> Finding:
         code=d["code"], level=d["level"], message=d["message"], path=path, origin=_origin(d.get("origin")),
         cell=CellRef(*d["cell"]) if d.get("cell") else None, values=d.get("values") or {},
         cells=tuple(CellRef(*c) for c in d.get("cells") or ()), rule_name=d.get("rule_name", ""),
-        snippet=d.get("snippet", ""), message_en=d.get("message_en", ""),
+        snippet=d.get("snippet", ""), message_en=d.get("message_en", ""), context=_context(d.get("context")),
     )
+
+
+def _context(d: list[Any] | None) -> RowContext | None:
+    if not d:
+        return None
+    label, cells, involved = d
+    return RowContext(label, tuple((a, b, c) for a, b, c in cells), tuple(involved))
 
 
 # -- the store ----------------------------------------------------------------------------------------------------

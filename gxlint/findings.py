@@ -29,6 +29,17 @@ class CellRef:
 
 
 @dataclass(frozen=True)
+class RowContext:
+    """What a renderer shows around a cell finding, taken from the report when the finding is made — so a cached
+    finding is drawn without reading the file again. `cells` is the finding's table row as (column id, column
+    label, raw text); `involved` the raw text of each of the finding's `cells`."""
+
+    label: str
+    cells: tuple[tuple[str, str, str], ...]
+    involved: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     level: str
@@ -41,6 +52,7 @@ class Finding:
     rule_name: str = ""
     snippet: str = ""  # the matched text or the cell's raw text: the content the fingerprint hashes
     message_en: str = ""
+    context: RowContext | None = field(default=None, compare=False)
 
     @property
     def rank(self) -> int:

@@ -184,6 +184,7 @@ def lint_files(files: list[str], opts: CheckOptions,
                 if entry is not None and (not want_cross or entry.get("summary")):
                     res = FileResult(path, None, [finding_from_json(f, path) for f in entry["findings"]])
                     res.suppressed = [finding_from_json(f, path) for f in entry.get("suppressed") or ()]
+                    res.about = entry.get("about") or {}
                     results[i] = res
                     if want_cross:  # read and parsed only if the cross pass has to run
                         summaries[i] = entry["summary"] if isinstance(entry["summary"], dict) else _Lazy(key)

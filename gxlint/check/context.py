@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gxlint.check.rule import Rule
-from gxlint.findings import CellRef, Finding
+from gxlint.findings import CellRef, Finding, RowContext
 from gxlint.origin import Origin
 from gxlint.recognise.layouts import Layout, layout
 from gxlint.report import Cell, Report
@@ -59,4 +59,18 @@ class Context:
             cell=ref, values=data or {}, cells=refs, rule_name=rule.name,
             snippet=snippet or (cell.raw if cell is not None else ""),
             message_en=rule.format(values, english=True) if rule.message_en else "",
+            context=self.row_context(cell, cells) if cell is not None else None,
         )
+
+    def row_context(self, cell: Cell, cells: tuple[Cell, ...]) -> RowContext | None:
+        table = self.report.tables.get(cell.table)
+        # a cross-report Summary stands in for the report there: its tables hold digests, not rows
+        row_of = getattr(table, "row", None)
+        row = row_of(cell.row) if row_of is not None else None
+        if row is None:
+            return None
+        lay = self.layout
+        spec = lay.table(cell.table) if lay else None
+        labels = {c.id: c.label for c in spec.columns} if spec else {}
+        return RowContext(row.label, tuple((c.col, labels.get(c.col, c.col), c.raw) for c in row.cells),
+                          tuple(c.raw for c in cells))

@@ -148,24 +148,36 @@ def _source(f: Finding, lines: tuple[str, ...] | None) -> dict[str, Any] | None:
     return {"line": line, "before": before, "mark": mark, "after": after}
 
 
-def _row_view(f: Finding, report: Report | None) -> dict[str, Any] | None:
-    if f.cell is None or report is None:
-        return None
-    table = report.tables.get(f.cell.table)
+def _row_cells(f: Finding, report: Report | None) -> tuple[str, list[tuple[str, str, str]]] | None:
+    """(row label, [(column id, column label, raw)]) of a cell finding's row: what the finding carries (cached
+    findings too), else the report."""
+    assert f.cell is not None
+    if f.context is not None:
+        return f.context.label, list(f.context.cells)
+    table = report.tables.get(f.cell.table) if report is not None else None
     row = table.row(f.cell.row) if table else None
-    if row is None:
+    if row is None or report is None:
         return None
     labels = _column_labels(report, f.cell.table)
+    return row.label, [(c.col, labels.get(c.col, c.col), c.raw) for c in row.cells]
+
+
+def _row_view(f: Finding, report: Report | None) -> dict[str, Any] | None:
+    if f.cell is None:
+        return None
+    found = _row_cells(f, report)
+    if found is None:
+        return None
+    label, row_cells = found
     involved = {(c.table, c.row, c.col) for c in f.cells}
     cols = []
     marked = 0
-    for k, c in enumerate(row.cells):
-        key = (c.table, c.row, c.col)
-        mark = "main" if c.col == f.cell.col else ("involved" if key in involved else None)
+    for k, (col, col_label, raw) in enumerate(row_cells):
+        key = (f.cell.table, f.cell.row, col)
+        mark = "main" if col == f.cell.col else ("involved" if key in involved else None)
         if mark == "main":
             marked = k
-        cols.append({"col": c.col, "label": labels.get(c.col, c.col), "raw": c.raw if c.raw != "" else "（空）",
-                     "mark": mark})
+        cols.append({"col": col, "label": col_label, "raw": raw if raw != "" else "（空）", "mark": mark})
     if len(cols) > 2 * ROW_WINDOW + 1:
         lo = max(0, min(marked - ROW_WINDOW, len(cols) - 2 * ROW_WINDOW - 1))
         hi = lo + 2 * ROW_WINDOW + 1
@@ -175,20 +187,25 @@ def _row_view(f: Finding, report: Report | None) -> dict[str, Any] | None:
         if hi < len(cols):
             cut.append({"col": "", "label": "…", "raw": "…", "mark": None})
         cols = cut
-    return {"label": _clean(row.label) or f.cell.row_label, "columns": cols}
+    return {"label": _clean(label) or f.cell.row_label, "columns": cols}
 
 
 def _involved(f: Finding, report: Report | None) -> list[dict[str, Any]]:
     out = []
     seen = set()
-    for c in f.cells:
+    carried = f.context.involved if f.context is not None and len(f.context.involved) == len(f.cells) else None
+    for i, c in enumerate(f.cells):
         key = (c.table, c.row, c.col)
         if key in seen:
             continue
         seen.add(key)
-        cell = report.cell(c.table, c.row, c.col) if report is not None else None
+        if carried is not None:
+            raw = carried[i]
+        else:
+            cell = report.cell(c.table, c.row, c.col) if report is not None else None
+            raw = cell.raw if cell is not None else ""
         out.append({"path": c.path(), "table": c.table, "row": c.row, "col": c.col,
-                    "raw": cell.raw if cell is not None else "", "same_row": f.cell is not None and c.row == f.cell.row
+                    "raw": raw, "same_row": f.cell is not None and c.row == f.cell.row
                     and c.table == f.cell.table})
     return out
 
@@ -308,13 +325,14 @@ def build(run: RunResult, cwd: Path | None = None, reports: str = "findings") ->
         all_findings.extend(fds)
         counts = Counter(f["level"] for f in fds)
         unreadable = rep is None and res.error is not None and not any(f.code == "GX002" for f in res.findings)
+        known = res.about
+        layout = known.get("layout")
         files.append({
             "index": len(files) + 1, "path": res.path, "relpath": rel, "uri": uri, "name": Path(res.path).name,
-            "format": (rep.format if rep else Path(res.path).suffix.lower().lstrip(".")) or "",
+            "format": known.get("format") or Path(res.path).suffix.lower().lstrip(".") or "",
             "error": res.error, "unreadable": unreadable, "clean": not fds and res.error is None,
-            "title": rep.title if rep else None, "agency": rep.agency if rep else None,
-            "year": rep.year if rep else None, "layout": rep.layout if rep else None,
-            "layout_zh": LAYOUT_ZH.get(rep.layout or "", "未识别") if rep else "未识别",
+            "title": known.get("title"), "agency": known.get("agency"), "year": known.get("year"), "layout": layout,
+            "layout_zh": LAYOUT_ZH.get(layout or "", "未识别"),
             "counts": {lv: counts.get(lv, 0) for lv in LEVEL_ZH}, "findings": fds,
             "worst": max((f["rank"] for f in fds), default=0),
             "suppressed": len(res.suppressed), "baselined": len(res.baselined),
