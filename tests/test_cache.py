@@ -231,3 +231,19 @@ def test_summaries_are_read_only_when_the_cross_pass_runs(tmp_path: Path) -> Non
     assert stats["cached"] == 2 and stats["linted"] == 1
     same_agency = [f for f in found["2024.txt"] if f["code"] != "GX804"]  # 乙县's writer-made text is a "copy"
     assert same_agency == cold["2024.txt"] and any(f["code"].startswith("GX80") for f in same_agency)
+
+
+def test_warm_text_output_equals_cold(folder: Path, tmp_path: Path) -> None:
+    """The text output of cached results shows the same header (agency, year, layout) and the same row view of the
+    wrong cell as a fresh run: both come from what the cache stored, not from parsing the file again."""
+    cmd = [sys.executable, "-m", "gxlint", "check", str(folder), "--cache-dir", str(tmp_path / "c"), "-j", "1",
+           "--color", "never"]
+    env = {**os.environ, "NO_COLOR": "1"}
+    cold = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path)
+    warm = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert cold.returncode == warm.returncode == 1
+    assert warm.stdout == cold.stdout
+    # the defective file's block: its header names the agency and year, the row view marks the cell 9999
+    block = cold.stdout.split("r1.txt", 1)[1]
+    assert "某某县人民政府 2024年" in block.splitlines()[0]
+    assert "[9999]" in block and "自然人" in block
