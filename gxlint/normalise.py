@@ -61,6 +61,7 @@ def normalise(text: str) -> str:
 
 
 _SHORT = 48
+_WS = regex.compile(r"\s+")
 
 
 def _normalise(text: str) -> str:
@@ -79,7 +80,7 @@ _normalise_short = functools.lru_cache(maxsize=32768)(_normalise)
 
 def normalise_label(text: str) -> str:
     """For comparing labels: normalised, with every space removed."""
-    return regex.sub(r"\s+", "", normalise(text))
+    return _WS.sub("", normalise(text))
 
 
 def normalise_with_map(text: str) -> tuple[str, list[int]]:

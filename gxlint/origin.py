@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+# Treated as immutable, not frozen: a frozen __init__ (object.__setattr__ per field) costs three times as much,
+# and origins are built for every cell and line of every report
+@dataclass(slots=True, unsafe_hash=True)
 class Origin:
     """A source position. Text formats use line/col (1-based, Unicode code points); docx uses
     paragraph or table/row/cell (1-based); pdf uses page and a box (points, top-left origin)."""

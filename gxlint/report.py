@@ -16,7 +16,8 @@ UNREADABLE = "unreadable"
 MISSING = "missing"
 
 
-@dataclass(frozen=True, slots=True)
+# treated as immutable but not frozen, for the same reason as Origin (origin.py): hundreds per report
+@dataclass(slots=True, unsafe_hash=True)
 class Cell:
     table: str
     row: str

@@ -19,7 +19,8 @@ def too_many(count: int, what: str) -> ReadError:
     return ReadError(f"文件含有约 {count} 个{what}，远超一份年度报告（上限 {MAX_PIECES}），疑似恶意或损坏的文件，已拒绝")
 
 
-@dataclass(frozen=True, slots=True)
+# RawCell and Line are treated as immutable but not frozen, for the same reason as Origin (origin.py)
+@dataclass(slots=True, unsafe_hash=True)
 class RawCell:
     """One table cell as the source has it (spans not yet expanded)."""
 
@@ -30,7 +31,7 @@ class RawCell:
     header: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Line:
     """A line (or paragraph) of running text."""
 

@@ -16,6 +16,7 @@ layout has columns is UNREADABLE, not read left to right.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,19 @@ _NOISE = regex.compile(r"-\s?[0-9]{1,3}\s?-|第[0-9]{1,3}页(?:共[0-9]{1,3}页)
 _NUMBERING = regex.compile(r"(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、,]?)+")
 _LEAD_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、,])+")
 _PUNCT = regex.compile(r"[、,;:。\s\"'()]")
+_NOT_NUMERAL = regex.compile(r"[^一二三四五六七八九十0-9]")
+_BREAKS = regex.compile(r"[\x1f\x1e\n]+")
+
+
+# per layout table, built once: these ran regex.compile (a cache lookup with flag arithmetic) on every report
+@functools.lru_cache(maxsize=64)
+def _header_block(headers: str) -> regex.Pattern[str]:
+    return regex.compile(r"(?:" + headers + r"[\x1f\x1e\n ]*){4,}")
+
+
+@functools.lru_cache(maxsize=64)
+def _alternatives(labels: tuple[str, ...]) -> regex.Pattern[str]:
+    return regex.compile("|".join(regex.escape(label) for label in labels))
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +190,7 @@ def _group_check(size: int) -> Callable[[list[int | float]], bool] | None:
 
 def _numeral(prefix: str) -> str:
     """The numeral of a printed row number: "2." / "（二）" / "2、" → "2" / "二"."""
-    return regex.sub(r"[^一二三四五六七八九十0-9]", "", normalise_label(prefix))
+    return _NOT_NUMERAL.sub("", normalise_label(prefix))
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -422,7 +436,7 @@ class TableReader:
         text = self.text[start:end]
         if not any(ch in text for ch in "\x1f\x1e\n"):
             return self.loc.raw_at(start, end - start) or text
-        return regex.sub(r"[\x1f\x1e\n]+", " ", text).strip()
+        return _BREAKS.sub(" ", text).strip()
 
     def _is_legacy(self, spec: TableSpec, label: str) -> bool:
         flat = normalise_label(_flat(label))
@@ -679,7 +693,7 @@ class TableReader:
 
     def _read_after_headers(self, spec: TableSpec, start: int, end: int) -> StdTable | None:
         assert spec.headers_pattern is not None
-        block = regex.compile(r"(?:" + spec.headers_pattern.pattern + r"[\x1f\x1e\n ]*){4,}")
+        block = _header_block(spec.headers_pattern.pattern)
         m = block.search(self.text, start, end)
         if not m:
             return None
@@ -714,7 +728,7 @@ class TableReader:
             return None
         size = len(spec.columns) // len(groups)
         names = sorted(((label, gid) for gid, labels in groups for label in labels), key=lambda x: -len(x[0]))
-        pattern = regex.compile("|".join(regex.escape(normalise_label(label)) for label, _ in names))
+        pattern = _alternatives(tuple(normalise_label(label) for label, _ in names))
         gid_of = {normalise_label(label): gid for label, gid in names}
         pieces = _pieces(self.text[start:end], start)
         runs: list[tuple[int, list[Piece]]] = []  # (index of first piece, run)
