@@ -135,6 +135,19 @@ class _Locator:
             return origin.shifted(at[1])
         return origin
 
+    def place(self, offset: int, length: int) -> tuple[str, Origin]:
+        """(raw_at(offset, length), origin(offset)) with one lookup: the common case of a piece inside one segment
+        whose normalised text lines up with its raw text."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and length > 0:
+            start, end, origin, raw = self.stream.segments[i]
+            if offset + length <= end and self._map(i) is None:
+                k = offset - start
+                if k > 0 and origin.line is not None and origin.col is not None:
+                    origin = origin.shifted(k)
+                return raw[k:k + length], origin
+        return self.raw_at(offset, length), self.origin(offset)
+
     def raw_at(self, offset: int, length: int) -> str:
         at = self._raw_index(offset)
         last = self._raw_index(offset + length - 1) if length > 0 else at
@@ -215,8 +228,9 @@ class TableReader:
 
     def _cell(self, spec: TableSpec, row_id: str, col_id: str, piece: Piece) -> Cell:
         parsed = parse_value(piece.text)
-        return Cell(spec.id, row_id, col_id, parsed.state, self.loc.raw_at(piece.off, len(piece.text)) or piece.text,
-                    self.loc.origin(piece.off), value=parsed.value, unit=parsed.unit, note=parsed.note)
+        raw, origin = self.loc.place(piece.off, len(piece.text))
+        return Cell(spec.id, row_id, col_id, parsed.state, raw or piece.text, origin, value=parsed.value,
+                    unit=parsed.unit, note=parsed.note)
 
     def _all(self, spec: TableSpec, row_id: str, state: str, raw: str, origin: Origin, note: str,
              cols: tuple | None = None) -> tuple[Cell, ...]:

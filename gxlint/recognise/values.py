@@ -3,6 +3,7 @@ when exactly one split fits."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ def _exact(number: str) -> bool:
     return "." not in clean or len(clean.replace(".", "").lstrip("0")) <= 15
 
 
+# pure, and the same few texts ("0", "1", "/") fill most cells: remembered (Parsed is immutable)
+@functools.lru_cache(maxsize=8192)
 def parse_value(text: str) -> Parsed:
     t = text.strip()
     if not t:
@@ -64,6 +67,7 @@ def parse_value(text: str) -> Parsed:
     return Parsed(NUMBER, _number(number), unit=unit, note=note)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_value_like(text: str) -> bool:
     t = text.strip()
     return not t or t in PLACEHOLDERS or bool(_VALUE_LIKE.fullmatch(t))
