@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,20 +64,24 @@ class StdTable:
     origin: Origin
     caption_found: bool = True
 
-    def row(self, row_id: str) -> TableRow | None:
+    @functools.cached_property
+    def _index(self) -> tuple[dict[str, TableRow], dict[tuple[str, str], Cell]]:
+        """The first row of each id and, in it, the first cell of each column (what a scan would find): rules look
+        cells up thousands of times per report."""
+        rows: dict[str, TableRow] = {}
         for r in self.rows:
-            if r.id == row_id:
-                return r
-        return None
+            rows.setdefault(r.id, r)
+        cells: dict[tuple[str, str], Cell] = {}
+        for rid, r in rows.items():
+            for c in r.cells:
+                cells.setdefault((rid, c.col), c)
+        return rows, cells
+
+    def row(self, row_id: str) -> TableRow | None:
+        return self._index[0].get(row_id)
 
     def cell(self, row_id: str, col_id: str) -> Cell | None:
-        r = self.row(row_id)
-        if r is None:
-            return None
-        for c in r.cells:
-            if c.col == col_id:
-                return c
-        return None
+        return self._index[1].get((row_id, col_id))
 
 
 @dataclass(frozen=True)

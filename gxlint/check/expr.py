@@ -201,10 +201,7 @@ def evaluate(node: Node, resolve: Resolver) -> Any:
         for a in args:
             v = evaluate(a, resolve)
             flat.extend(v if isinstance(v, list) else [v])
-        fn: Mapping[str, Callable[[list[float | int]], float | int]] = {
-            "sum": lambda xs: sum(xs), "min": min, "max": max, "abs": lambda xs: abs(xs[0]),
-        }
-        return fn[name](flat)
+        return _FUNCTIONS[name](flat)
     if op == "neg":
         return -_num(evaluate(node.args[0], resolve))
     if op == "not":
@@ -226,18 +223,19 @@ def evaluate(node: Node, resolve: Resolver) -> Any:
         return False
     a = evaluate(node.args[0], resolve)
     b = evaluate(node.args[1], resolve)
-    a_n, b_n = _num(a), _num(b)
-    if op == "+":
-        return a_n + b_n
-    if op == "-":
-        return a_n - b_n
-    if op == "*":
-        return a_n * b_n
-    if op == "/":
-        return a_n / b_n if b_n else float("inf")
-    cmp = {"=": lambda: abs(a_n - b_n) < 1e-6, "!=": lambda: abs(a_n - b_n) >= 1e-6, "<": lambda: a_n < b_n,
-           "<=": lambda: a_n <= b_n + 1e-9, ">": lambda: a_n > b_n, ">=": lambda: a_n + 1e-9 >= b_n}
-    return cmp[op]()
+    return _BINARY[op](_num(a), _num(b))
+
+
+# built once, not per evaluation: equations run thousands of times per batch
+_FUNCTIONS: Mapping[str, Callable[[list[float | int]], float | int]] = {
+    "sum": lambda xs: sum(xs), "min": min, "max": max, "abs": lambda xs: abs(xs[0]),
+}
+_BINARY: Mapping[str, Callable[[float | int, float | int], Any]] = {
+    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b if b else float("inf"),
+    "=": lambda a, b: abs(a - b) < 1e-6, "!=": lambda a, b: abs(a - b) >= 1e-6, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b + 1e-9, ">": lambda a, b: a > b, ">=": lambda a, b: a + 1e-9 >= b,
+}
 
 
 def _num(v: Any) -> float | int:

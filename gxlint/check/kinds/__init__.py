@@ -4,6 +4,7 @@ Adding a kind is adding a module here and a line to KINDS; a rule never runs Pyt
 
 from __future__ import annotations
 
+import functools
 import importlib
 from types import ModuleType
 
@@ -27,5 +28,6 @@ KINDS: dict[str, str] = {
 }
 
 
+@functools.cache  # every rule of every report asks: skip the import machinery
 def kind_module(name: str) -> ModuleType:
     return importlib.import_module(KINDS[name])
