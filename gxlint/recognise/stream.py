@@ -32,24 +32,24 @@ def build(doc: Document) -> Stream:
     segments: list[tuple[int, int, Origin, str]] = []
     line_starts: set[int] = set()
     pos = 0
-
-    def add(raw: str, origin: Origin, sep: str, is_line: bool) -> None:
-        nonlocal pos
-        norm = normalise(raw).strip()
-        if is_line:
-            line_starts.add(pos)
-        segments.append((pos, pos + len(norm), origin, raw.strip()))
-        parts.append(norm)
-        parts.append(sep)
-        pos += len(norm) + 1
-
+    # one loop, no helper call per token: this runs for every line and cell of every report
     for block in doc.blocks:
         if isinstance(block, Line):
-            add(block.text, block.origin, LINE, True)
+            norm = normalise(block.text).strip()
+            line_starts.add(pos)
+            segments.append((pos, pos + len(norm), block.origin, block.text.strip()))
+            parts.append(norm)
+            parts.append(LINE)
+            pos += len(norm) + 1
         elif isinstance(block, Table):
             for row in block.rows:
+                last = len(row) - 1
                 for i, cell in enumerate(row):
-                    add(cell.text, cell.origin, ROW if i == len(row) - 1 else CELL, False)
+                    norm = normalise(cell.text).strip()
+                    segments.append((pos, pos + len(norm), cell.origin, cell.text.strip()))
+                    parts.append(norm)
+                    parts.append(ROW if i == last else CELL)
+                    pos += len(norm) + 1
     return Stream("".join(parts), tuple(segments), frozenset(line_starts))
 
 
