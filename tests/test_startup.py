@@ -1,0 +1,74 @@
+"""What a one-file run (a pre-commit hook) does before it reads the file: the built-in rules come from
+rules/validated.json (no YAML round-trip parse, no jsonschema), only the report's own layout is compiled."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gxlint.check import loader
+from gxlint.check.rule import Rule
+
+
+def _fields(rule: Rule) -> tuple:
+    """Everything a Rule holds but its compiled form (patterns compare by identity)."""
+    return (rule.code, rule.name, rule.level, rule.kind, rule.options, rule.message, rule.summary, rule.description,
+            rule.rationale, rule.references, rule.tags, rule.message_en, rule.applies, rule.source, rule.enabled,
+            [(e.name, e.fire, e.spec, e.line) for e in rule.examples])
+
+
+def test_shipped_index_is_current() -> None:
+    path = loader.builtin_rules_dir() / loader.SHIPPED_NAME
+    assert path.read_text(encoding="utf-8") == loader.shipped_text(), (
+        f"{path} is out of date with the rule files or the rule schema: run  python -m gxlint.check.loader")
+
+
+def test_shipped_rules_equal_validated_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted(loader.builtin_rules_dir().glob("*.yaml"))
+    assert len(loader.shipped()) == len(files)  # every built-in rule file is in the index
+    shipped = [_fields(loader.load_rule_file(f)) for f in files]
+    monkeypatch.setattr(loader, "shipped", lambda: {})
+    validated = [_fields(loader.load_rule_file(f)) for f in files]
+    assert shipped == validated
+
+
+def test_index_of_another_schema_is_not_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    loader.shipped.cache_clear()
+    monkeypatch.setattr(loader, "schema_hash", lambda: "0" * 64)
+    try:
+        assert loader.shipped() == {}
+        rule = loader.load_rule_file(loader.builtin_rules_dir() / "GX101.yaml")  # validated again: still loads
+        assert rule.code == "GX101"
+    finally:
+        loader.shipped.cache_clear()
+
+
+def test_edited_rule_file_is_validated_again(tmp_path: Path) -> None:
+    text = (loader.builtin_rules_dir() / "GX101.yaml").read_text(encoding="utf-8")
+    edited = tmp_path / "GX101.yaml"
+    edited.write_text(text.replace("level: ", "level: fatal-", 1), encoding="utf-8")
+    with pytest.raises(loader.RuleFileError) as err:
+        loader.load_rule_file(edited)
+    assert err.value.line is not None and "level" in err.value.message
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_one_file_run_needs_no_schema_validator_and_one_layout(tmp_path: Path, cache: bool) -> None:
+    from gxlint.write import write
+    from gxlint.write.draft import Draft
+
+    report = tmp_path / "one.txt"
+    report.write_bytes(write(Draft.blank(2024, agency="某某县审计局"), "txt"))
+    opts = ["--cache-dir", str(tmp_path / "cache")] if cache else ["--no-cache"]
+    code = ("import sys\n"
+            "from gxlint.cli import main\n"
+            f"sys.argv = ['gxlint', 'check', {str(report)!r}, *{opts!r}]\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+            "from gxlint.recognise.layouts import layout\n"
+            "compiled = [i for i in ('2019', '2021') if 'tables' in vars(layout(i))]\n"
+            "print('JSONSCHEMA', 'jsonschema' in sys.modules, 'COMPILED', compiled, 'EXIT', code)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert "JSONSCHEMA False COMPILED ['2021'] EXIT 0" in proc.stdout, proc.stdout + proc.stderr
