@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import sys
 from pathlib import Path
@@ -387,3 +388,8 @@ def main() -> None:
     except Exception as exc:  # never a traceback for users; exit 2 like any other tool failure
         typer.echo(f"gxlint: 内部错误：{type(exc).__name__}: {exc}（请把命令和文件报告给 gxlint 维护者）", err=True)
         sys.exit(EXIT_USAGE)
+    finally:
+        # The process ends here. The cycle collections the interpreter runs at shutdown walk every object still
+        # alive (rules, layouts, modules): ~30 ms of a 0.3 s one-file run (a pre-commit hook), for memory the OS
+        # takes back anyway. Frozen objects are skipped; atexit handlers and the flushing of stdout/stderr still run.
+        gc.freeze()
