@@ -8,14 +8,14 @@ reports line numbers, so columns come from a small scan of the source's start ta
 
 from __future__ import annotations
 
-import bisect
 import codecs
+import functools
 import re
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 
-import lxml.html
 from lxml import etree
 
 from gxlint.origin import Origin
@@ -37,6 +37,7 @@ _SKIP = frozenset({
 })
 # page chrome in HTML5 markup; skipped only when no article body was found and the whole page is read
 _CHROME = frozenset({"header", "footer", "nav", "aside"})
+_NO_CREDIT = _SKIP | _CHROME | {"a"}
 _BLOCK = frozenset({
     "html", "body", "address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "dir", "div",
     "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
@@ -48,15 +49,13 @@ _CELLS = frozenset({"td", "th"})
 # elements whose content the HTML tokenizer reads as raw text: a "<div>" inside them is not a tag
 _RAW_TEXT = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title"})
 
-# containers that content-management systems of Chinese government portals put the article in, most specific first
-_BODY_XPATHS = (
-    '//*[contains(concat(" ", normalize-space(@class), " "), " TRS_Editor ")]',
-    '//*[contains(concat(" ", normalize-space(@class), " "), " TRS_UEDITOR ")]',
-    '//*[@id="zoom" or @id="Zoom" or @id="UCAP-CONTENT" or @id="ucap-content"]',
-    '//*[contains(concat(" ", normalize-space(@class), " "), " article_content ")'
-    ' or contains(concat(" ", normalize-space(@class), " "), " article-content ")]',
-    "//article",
-)
+# containers that content-management systems of Chinese government portals put the article in, most specific first:
+# class="TRS_Editor", class="TRS_UEDITOR", id="zoom" (and variants), class="article_content" / "article-content",
+# <article>. Found in one pass over the document, with the semantics of the XPath
+# `//*[contains(concat(" ", normalize-space(@class), " "), " TRS_Editor ")]` etc. (five XPath queries cost 4x more)
+_BODY_IDS = frozenset({"zoom", "Zoom", "UCAP-CONTENT", "ucap-content"})
+_ARTICLE_CLASSES = frozenset({"article_content", "article-content"})
+_XPATH_SPACE = re.compile(r"[ \t\r\n]+")  # normalize-space() splits on these four only
 _MIN_BODY_CHARS = 100
 # a table cell holding this much running text with paragraphs in it is page layout, not data
 _LAYOUT_CELL_CHARS = 500
@@ -69,14 +68,24 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _ASCII_SPACE = re.compile(r"[ \t\n\f]+")
-_TAG_NAME = re.compile(r"[^\s/>]+")
-_TAG_STOP = re.compile(r"""[>"']""")
+# one token of the HTML tokenizer at a "<": a comment, a declaration / processing instruction / end tag, or a start
+# tag (group 1 its name, group 2 its ">", absent when it runs to the end). In a start tag a quote opens an attribute
+# value only right after "=" (white space allowed between); an unclosed value runs to the end of the text
+_TOKEN = re.compile(
+    r"<(?:!--(?s:.*?)(?:-->|\Z)"
+    r"|[!?/][^>]*+(?:>|\Z)"
+    r"""|([A-Za-z][^\s/>]*+)(?:[^>"'=]++|=[ \t\n\f]*+"[^"]*+(?:"|\Z)|=[ \t\n\f]*+'[^']*+(?:'|\Z)|[="'])*+(?:(>)|\Z))"""
+)
+_RAW_TEXT_END = {name: re.compile(r"</" + re.escape(name) + r"[\s/>]", re.I) for name in _RAW_TEXT}
+_SPAN = re.compile(r"\s*(\d{1,9})")
+_FURNITURE_SPLIT = re.compile(r"[^a-z0-9]+")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _VISIBLE_DATE = re.compile(
     r"(?:发布|发文|成文|印发|公开|更新)?(?:时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "article:published_time",
                "dcterms.issued", "dc.date.issued", "dc.date")
 _META_TITLES = ("articletitle", "og:title", "dc.title")
+_string_value = etree.XPath("string()", smart_strings=False)  # lxml.html's text_content()
 _STRIP = " \t\n\r\f\v\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 
 
@@ -176,13 +185,16 @@ def _declared_charset(data: bytes) -> str | None:
 
 def _parse(text: str) -> Element:
     # encoding forced to the bytes we produce, so a stale <meta charset> cannot re-decode them; no network, no
-    # huge-tree mode (libxml2 then stops at 256 levels instead of exhausting memory)
-    parser = lxml.html.HTMLParser(encoding="utf-8", remove_pis=True, no_network=True, huge_tree=False,
-                                  recover=True, default_doctype=False)
+    # huge-tree mode (libxml2 then stops at 256 levels instead of exhausting memory). A plain etree parser, not
+    # lxml.html's: that one calls back into Python to pick a class for every element the reader touches
+    parser = etree.HTMLParser(encoding="utf-8", remove_pis=True, no_network=True, huge_tree=False,
+                              recover=True, default_doctype=False)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
     except etree.ParserError as exc:
         raise ReadError("HTML 文件没有可读的内容", code="GX002") from exc
+    if root is None:  # what lxml.html.document_fromstring reports as ParserError
+        raise ReadError("HTML 文件没有可读的内容", code="GX002")
     for entry in parser.error_log:
         if entry.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in entry.message:
             raise ReadError("HTML 结构嵌套过深（超过 256 层），无法可靠读取")
@@ -195,8 +207,13 @@ def _tag(el: Element) -> str | None:
 
 
 def _hidden(el: Element) -> bool:
-    if el.get("hidden") is not None:
+    keys = el.keys()  # one call, not a lookup per attribute: most elements have neither
+    if not keys:
+        return False
+    if "hidden" in keys:
         return True
+    if "style" not in keys:
+        return False
     style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
@@ -209,28 +226,38 @@ class _TagIndex:
     in document order, which survives multi-line start tags and minified one-line pages alike."""
 
     def __init__(self, text: str, root: Element) -> None:
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         buckets: dict[tuple[int, str], deque[tuple[int, int]]] = {}
+        # tags come in source order, so lines are counted forward from the previous tag (no per-tag search from
+        # the start of the text); `line` is the line of offset `last`, `line_start` the offset that line starts at
+        count, rfind = text.count, text.rfind
+        line, line_start, last = 1, 0, 0
         for name, start, end in _start_tags(text):
-            key = (min(self._line(end), _LIBXML_LINE_CAP), name)
-            buckets.setdefault(key, deque()).append(self._line_col(start))
+            newlines = count("\n", last, start)
+            if newlines:
+                line += newlines
+                line_start = rfind("\n", last, start) + 1
+            pos = (line, start - line_start + 1)
+            newlines = count("\n", start, end)
+            if newlines:
+                line += newlines
+                line_start = rfind("\n", start, end) + 1
+            last = end
+            key = (line if line < _LIBXML_LINE_CAP else _LIBXML_LINE_CAP, name)
+            queue = buckets.get(key)
+            if queue is None:
+                buckets[key] = queue = deque()
+            queue.append(pos)
         self.positions: dict[Element, tuple[int, int | None]] = {}
-        for el in root.iter():
-            name = _tag(el)
-            if name is None or el.sourceline is None:
+        positions = self.positions
+        for el in root.iter(etree.Element):  # elements only: comments and entities have no start tag
+            sourceline = el.sourceline
+            if sourceline is None:
                 continue
-            queue = buckets.get((min(el.sourceline, _LIBXML_LINE_CAP), name))
+            queue = buckets.get((sourceline if sourceline < _LIBXML_LINE_CAP else _LIBXML_LINE_CAP, el.tag.lower()))
             if queue:
-                self.positions[el] = queue.popleft()
-            elif el.sourceline < _LIBXML_LINE_CAP:
-                self.positions[el] = (el.sourceline, None)  # an element the parser implied: no tag to point at
-
-    def _line(self, offset: int) -> int:
-        return bisect.bisect_right(self.line_starts, offset)
-
-    def _line_col(self, offset: int) -> tuple[int, int]:
-        line = self._line(offset)
-        return line, offset - self.line_starts[line - 1] + 1
+                positions[el] = queue.popleft()
+            elif sourceline < _LIBXML_LINE_CAP:
+                positions[el] = (sourceline, None)  # an element the parser implied: no tag to point at
 
     def origin(self, el: Element | None, **where: int) -> Origin:
         pos = self.positions.get(el) if el is not None else None
@@ -243,57 +270,25 @@ class _TagIndex:
 
 
 def _start_tags(text: str) -> Iterator[tuple[str, int, int]]:
-    """(name, offset of "<", offset of ">") for each start tag, skipping comments, declarations, end tags and
-    the content of raw-text elements, the way the HTML tokenizer does."""
+    """(name, offset of "<", offset of ">" or the text's length) for each start tag, skipping comments,
+    declarations, end tags and the content of raw-text elements, the way the HTML tokenizer does."""
     n = len(text)
     pos = 0
     while True:
-        lt = text.find("<", pos)
-        if lt < 0 or lt + 1 >= n:
-            return
-        nxt = text[lt + 1]
-        if text.startswith("<!--", lt):
-            end = text.find("-->", lt + 4)
-            pos = n if end < 0 else end + 3
-            continue
-        if nxt in "!?/":
-            end = text.find(">", lt + 2)
-            pos = n if end < 0 else end + 1
-            continue
-        if not (nxt.isascii() and nxt.isalpha()):
-            pos = lt + 1
-            continue
-        m = _TAG_NAME.match(text, lt + 1)
-        assert m is not None  # nxt is a letter
-        name = m.group(0).lower()
-        end = _tag_end(text, m.end())
-        yield name, lt, end
-        pos = end + 1
-        if name in _RAW_TEXT:
-            close = re.compile(r"</" + re.escape(name) + r"[\s/>]", re.I).search(text, pos)
-            pos = n if close is None else close.start()
-
-
-def _tag_end(text: str, i: int) -> int:
-    """Offset of the ">" closing a start tag; a quote opens an attribute value only right after "="."""
-    n = len(text)
-    while True:
-        m = _TAG_STOP.search(text, i)
-        if m is None:
-            return n
-        j = m.start()
-        if m.group() == ">":
-            return j
-        k = j - 1
-        while k >= i and text[k] in " \t\n\f":
-            k -= 1
-        if k >= i and text[k] == "=":
-            close = text.find(m.group(), j + 1)
-            if close < 0:
-                return n
-            i = close + 1
+        for m in _TOKEN.finditer(text, pos):
+            name = m.group(1)
+            if name is None:
+                continue
+            name = name.lower()
+            end = m.start(2)
+            yield name, m.start(), end if end >= 0 else n
+            raw_end = _RAW_TEXT_END.get(name)
+            if raw_end is not None:  # the scan goes on at its end tag
+                close = raw_end.search(text, m.end())
+                pos = n if close is None else close.start()
+                break
         else:
-            i = j + 1
+            return
 
 
 # ----------------------------------------------------------------------------------------------- text cleaning
@@ -306,6 +301,9 @@ def _wide(ch: str) -> bool:
 def _collapse(text: str) -> str:
     """HTML white space: runs become one space, except that a line break between two Chinese characters vanishes
     (CSS Text 3 segment-break rule; Word exports wrap source lines in the middle of words)."""
+
+    if "\n" not in text:  # no segment break: every run is one space, no per-run callback needed
+        return _ASCII_SPACE.sub(" ", text).strip(_STRIP)
 
     def repl(m: re.Match[str]) -> str:
         if "\n" in m.group(0) and 0 < m.start() and m.end() < len(text):
@@ -373,13 +371,37 @@ def _find_body(page_body: Element) -> Element:
 
 
 def _known_container(page_body: Element) -> Element | None:
-    for xpath in _BODY_XPATHS:
-        found = [el for el in page_body.xpath(xpath) if not _hidden(el)]
+    ranks: tuple[list[Element], ...] = ([], [], [], [], [])
+    for el in _document_elements(page_body):
+        cls = el.get("class")
+        if cls and ("TRS_" in cls or "article" in cls):
+            tokens = set(_XPATH_SPACE.split(cls))
+            if "TRS_Editor" in tokens:
+                ranks[0].append(el)
+            if "TRS_UEDITOR" in tokens:
+                ranks[1].append(el)
+            if not tokens.isdisjoint(_ARTICLE_CLASSES):
+                ranks[3].append(el)
+        if el.get("id") in _BODY_IDS:
+            ranks[2].append(el)
+        if el.tag == "article":
+            ranks[4].append(el)
+    for candidates in ranks:
+        found = [el for el in candidates if not _hidden(el)]
         sized = [(_text_size(el), el) for el in found]
         sized = [(size, el) for size, el in sized if size >= _MIN_BODY_CHARS or el.find(".//table") is not None]
         if sized:
             return max(sized, key=lambda s: s[0])[1]
     return None
+
+
+def _document_elements(el: Element) -> Iterator[Element]:
+    """Every element of el's document in document order, as XPath's `//*` sees them: libxml2 puts markup after
+    </html> in a second top-level element."""
+    root = el.getroottree().getroot()
+    for top in (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()):
+        if isinstance(top.tag, str):
+            yield from top.iter(etree.Element)
 
 
 def _has_furniture(page_body: Element) -> bool:
@@ -388,9 +410,23 @@ def _has_furniture(page_body: Element) -> bool:
 
 def _marked_furniture(el: Element) -> bool:
     """A class or id token naming page furniture ("header_link_01", "main-nav", "topnav", "footer")."""
-    marks = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    # class and id apart: tokens never span the space that would join them
+    cls = el.get("class")
+    if cls and _furniture_marks(cls):
+        return True
+    ident = el.get("id")
+    return bool(ident) and _furniture_marks(ident)
+
+
+def _furniture_marks(marks: str) -> bool:
+    # a page repeats a few class names hundreds of times; long (hostile) values are not kept
+    return _furniture_tokens(marks) if len(marks) <= 200 else _furniture_tokens.__wrapped__(marks)
+
+
+@functools.lru_cache(maxsize=4096)
+def _furniture_tokens(marks: str) -> bool:
     return any(tok.startswith(_FURNITURE_WORDS) or tok.endswith(_FURNITURE_WORDS)
-               for tok in re.split(r"[^a-z0-9]+", marks) if tok)
+               for tok in _FURNITURE_SPLIT.split(marks.lower()) if tok)
 
 
 def _main_region(page_body: Element) -> Element:
@@ -415,23 +451,39 @@ def _main_region(page_body: Element) -> Element:
 
 def _text_credit(page_body: Element) -> dict[Element, int]:
     """For every element, the length of the readable text inside it (no links, no furniture, nothing hidden)."""
-    credit: dict[Element, int] = {}
-    stack: list[Element] = [page_body]
-    while stack:
-        el = stack.pop()
-        name = _tag(el)
-        if name is None or name in _SKIP or name in _CHROME or name == "a" or _hidden(el) or _marked_furniture(el):
+    # one pass in document order (lxml's own iteration, far cheaper than a stack of ours) records each readable
+    # element, its parent's index and its own text: its text and its children's tails, skipped children included.
+    # An element whose parent was not recorded is inside a skipped one. Sums then flow up from the last element to
+    # the first, as a child always comes after its parent (no walk up the ancestors per element)
+    recorded: dict[Element, int] = {}
+    parents: list[int] = []
+    sizes: list[int] = []
+    for el in page_body.iter():
+        if el is page_body:
+            parent = -1
+        else:
+            found = recorded.get(el.getparent())
+            if found is None:
+                continue
+            parent = found
+            tail = el.tail
+            if tail:
+                sizes[parent] += len(tail.strip(_STRIP))
+        tag = el.tag
+        if not isinstance(tag, str) or tag.lower() in _NO_CREDIT:
             continue
-        size = len((el.text or "").strip(_STRIP)) + sum(len((c.tail or "").strip(_STRIP)) for c in el)
-        if size:
-            node: Element | None = el
-            while node is not None:
-                credit[node] = credit.get(node, 0) + size
-                if node is page_body:
-                    break
-                node = node.getparent()
-        stack.extend(el)
-    return credit
+        keys = el.keys()
+        if keys and ("hidden" in keys or ("style" in keys and _hidden(el))
+                     or (("class" in keys or "id" in keys) and _marked_furniture(el))):
+            continue
+        recorded[el] = len(sizes)
+        parents.append(parent)
+        text = el.text
+        sizes.append(len(text.strip(_STRIP)) if text else 0)
+    for i in range(len(sizes) - 1, 0, -1):
+        if sizes[i]:
+            sizes[parents[i]] += sizes[i]
+    return {el: sizes[i] for el, i in recorded.items() if sizes[i]}
 
 
 def _widen_for_tables(body: Element, page_body: Element) -> Element:
@@ -481,6 +533,10 @@ def _common_ancestor(a: Element, b: Element) -> Element | None:
 # ------------------------------------------------------------------------------------------------------ walker
 
 
+# what the walker's stack holds next to an element: its start, or its end (a block's end breaks the line)
+_OPEN, _CLOSE_BLOCK, _CLOSE_INLINE = 0, 1, 2
+
+
 class _Walker:
     """Turns a subtree into Line and Table blocks in document order."""
 
@@ -493,53 +549,63 @@ class _Walker:
         self.anchor: Element | None = None  # the start tag a new line would point at
         self.table_count = 0
         self.layout_tables: set[Element] = set()
+        self.grids: dict[Element, list[list[Element]]] = {}
 
     def walk(self, root: Element) -> None:
-        self.layout_tables = _layout_tables(root)
+        self.layout_tables, self.grids = _layout_tables(root)
         self.anchor = root
-        stack: list[tuple[Element, bool]] = [(root, False)]
+        # ends and tails are handled here, without a call per element; starts by _visit
+        stack: list[tuple[Element, int]] = [(root, _OPEN)]
         while stack:
-            el, closing = stack.pop()
-            if closing:
-                self._close(el)
-                if el is not root:
-                    self._text(el.tail)
-                continue
-            if self._visit(el, root):
-                stack.append((el, True))
-                stack.extend((child, False) for child in reversed(el))
-            elif el is not root:
-                self._text(el.tail)
+            el, state = stack.pop()
+            if state == _OPEN:
+                state = self._visit(el, root)
+                if state != _OPEN:
+                    stack.append((el, state))
+                    stack.extend(zip(reversed(el), repeat(_OPEN)))
+                    continue
+            elif state == _CLOSE_BLOCK:
+                if self.frags:
+                    self._flush()
+                self.anchor = el
+            if el is not root:
+                tail = el.tail
+                if tail:
+                    self._text(tail)
         self._flush()
 
-    def _visit(self, el: Element, root: Element) -> bool:
-        """Handles an element's start; True when its children are to be walked."""
-        name = _tag(el)
-        if name is None:
-            if el.tag is etree.Comment:
+    def _visit(self, el: Element, root: Element) -> int:
+        """Handles an element's start. Returns what its end needs when its children are to be walked
+        (_CLOSE_BLOCK or _CLOSE_INLINE), else _OPEN: nothing more to do but its tail."""
+        tag = el.tag
+        if not isinstance(tag, str):
+            if tag is etree.Comment:
                 self._directive(el)
-            return False
+            return _OPEN
+        name = tag.lower()
         if name in _SKIP or (self.skip_chrome and name in _CHROME and el is not root) or _hidden(el):
-            return False
+            return _OPEN
         if name == "br":
             self._flush()
             self.anchor = el
-            return False
+            return _OPEN
         if name == "table" and el not in self.layout_tables:
             self._flush()
             self._table(el)
             self.anchor = el
-            return False
+            return _OPEN
         if name in _BLOCK:
-            self._flush()
+            if self.frags:
+                self._flush()
             self.anchor = el
-        self._text(el.text)
-        return True
-
-    def _close(self, el: Element) -> None:
-        if _tag(el) in _BLOCK:
-            self._flush()
-            self.anchor = el
+            text = el.text
+            if text:
+                self._text(text)
+            return _CLOSE_BLOCK
+        text = el.text
+        if text:
+            self._text(text)
+        return _CLOSE_INLINE
 
     def _text(self, text: str | None) -> None:
         if not text:
@@ -549,6 +615,8 @@ class _Walker:
         self.frags.append(text)
 
     def _flush(self) -> None:
+        if not self.frags:
+            return  # nothing since the last break (the line origin is set only with a fragment)
         text = _collapse("".join(self.frags))
         if text:
             self.blocks.append(Line(text, self.line_origin or Origin()))
@@ -569,45 +637,70 @@ class _Walker:
             text = _cell_text(caption)
             if text:
                 self.blocks.append(Line(text, self.index.origin(caption)))
-        trs = list(_rows(table))
-        if not any(_cells(tr) for tr in trs):
+        grid = self.grids.get(table)
+        if grid is None:
+            grid = _grid(table)
+        if not any(grid):
             return
         self.table_count += 1
         number = self.table_count
+        positions = self.index.positions
+        nrows = len(grid)
         rows: list[tuple[RawCell, ...]] = []
-        for r, tr in enumerate(trs, start=1):
+        for r, tds in enumerate(grid, start=1):
             cells = []
-            for c, td in enumerate(_cells(tr), start=1):
-                rowspan = _span(td.get("rowspan"), MAX_ROWSPAN, zero=len(trs) - r + 1)
-                colspan = _span(td.get("colspan"), MAX_COLSPAN, zero=1)
-                origin = self.index.origin(td, table=number, row=r, cell=c)
-                cells.append(RawCell(_cell_text(td), origin, rowspan, colspan, header=_tag(td) == "th"))
+            for c, td in enumerate(tds, start=1):
+                keys = td.keys()  # one call for the attributes looked at below (most cells have none of them)
+                if keys:
+                    rowspan = _span(td.get("rowspan"), MAX_ROWSPAN, zero=nrows - r + 1) if "rowspan" in keys else 1
+                    colspan = _span(td.get("colspan"), MAX_COLSPAN, zero=1) if "colspan" in keys else 1
+                    hidden = "hidden" in keys or ("style" in keys and _hidden(td))
+                else:
+                    rowspan = colspan = 1
+                    hidden = False
+                if len(td):
+                    text = _cell_text(td)
+                else:  # _cell_text's own shortcut for a cell holding only text, inlined
+                    text = td.text
+                    text = "" if not text or hidden else _collapse(text)
+                pos = positions.get(td)
+                if pos is None:
+                    origin = self.index.origin(td, table=number, row=r, cell=c)
+                else:
+                    origin = Origin(pos[0], pos[1], table=number, row=r, cell=c)
+                cells.append(RawCell(text, origin, rowspan, colspan, td.tag.lower() == "th"))
             rows.append(tuple(cells))
         self.blocks.append(Table(rows=tuple(rows), origin=self.index.origin(table, table=number)))
 
 
-def _layout_tables(root: Element) -> set[Element]:
+def _layout_tables(root: Element) -> tuple[set[Element], dict[Element, list[list[Element]]]]:
     """Tables used for page layout: those holding another table, 1×1 frames, and those with a cell of running
-    text. They are walked like divs; only the innermost (data) tables become Table blocks."""
+    text. They are walked like divs; only the innermost (data) tables become Table blocks. Also the cells of every
+    other table, row by row, for the walker to reuse."""
     layout: set[Element] = set()
-    for table in root.iter("table"):
+    grids: dict[Element, list[list[Element]]] = {}
+    tables = list(root.iter("table"))
+    for table in tables:
         for outer in table.iterancestors("table"):
             if outer in layout:
                 break  # its ancestors were marked when it was
             layout.add(outer)
-    for table in root.iter("table"):
+    for table in tables:
         if table in layout:
             continue
-        trs = list(_rows(table))
-        cells = [td for tr in trs for td in _cells(tr)]
-        if len(cells) == 1 and len(trs) == 1:
+        grid = _grid(table)
+        if len(grid) == 1 and len(grid[0]) == 1:
             layout.add(table)
-        elif any(_running_text(td) for td in cells):
+        elif any(_running_text(td) for tds in grid for td in tds):
             layout.add(table)
-    return layout
+        else:
+            grids[table] = grid
+    return layout, grids
 
 
 def _running_text(td: Element) -> bool:
+    if not len(td):
+        return False  # no block or <br> inside: cheaper than measuring the text first
     if _text_size(td) <= _LAYOUT_CELL_CHARS:
         return False
     return any(_tag(d) in _BLOCK or _tag(d) == "br" for d in td.iterdescendants())
@@ -627,12 +720,17 @@ def _cells(tr: Element) -> list[Element]:
     return [td for td in tr if _tag(td) in _CELLS]
 
 
+def _grid(table: Element) -> list[list[Element]]:
+    """The cells of each of the table's own rows."""
+    return [_cells(tr) for tr in _rows(table)]
+
+
 def _span(value: str | None, limit: int, zero: int) -> int:
     """rowspan/colspan as browsers read them: leading digits, 0 meaning `zero`, clamped so a hostile value cannot
     allocate a huge grid."""
     if value is None:
         return 1
-    m = re.match(r"\s*(\d{1,9})", value)
+    m = _SPAN.match(value)
     if m is None:
         return 1
     n = int(m.group(1))
@@ -643,6 +741,9 @@ def _span(value: str | None, limit: int, zero: int) -> int:
 
 def _cell_text(cell: Element) -> str:
     """A cell's text: paragraphs and <br> inside it are joined (see `_join`); &nbsp;-only cells read as ""."""
+    if not len(cell):  # most cells hold only text: the general walk below reduces to this
+        text = cell.text
+        return "" if not text or _hidden(cell) else _collapse(text)
     pieces: list[str] = []
     current: list[str] = []
 
@@ -686,7 +787,7 @@ def _page_title(root: Element) -> str | None:
         el = next((t for t in root.iter("title") if not any(_tag(a) == "svg" for a in t.iterancestors())), None)
     if el is None:
         return None
-    return _collapse(el.text_content()) or None
+    return _collapse(_string_value(el)) or None
 
 
 def _meta(root: Element) -> Iterator[tuple[str, str]]:
