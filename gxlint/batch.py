@@ -330,13 +330,9 @@ def _lint_one(task: Task) -> Outcome:
         summary = summarise(result.report)
     cache = _STATE.get("cache")
     if cache is not None and task.key and result.error is None and not timeouts:  # a timeout may not recur
-        from gxlint.cache import finding_to_json
-
         # the summary first: an entry that says it has one must find it
         has_summary = summary is not None and cache.put_summary(task.key, summary.as_json())
-        cache.put(task.key, {"findings": [finding_to_json(f) for f in result.findings],
-                             "suppressed": [finding_to_json(f) for f in getattr(result, "suppressed", ())],
-                             "summary": has_summary, "about": result.about})
+        cache.put_result(task.key, result.findings, getattr(result, "suppressed", ()), has_summary, result.about)
     if not state.keep_reports:
         result.report = None
     return Outcome(task.index, result, summary)

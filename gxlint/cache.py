@@ -11,6 +11,11 @@ Layout (default `.gxlint_cache/` next to the configuration file, else in the wor
 Entries are JSON, written to a temporary file in the same folder and moved into place with os.replace, so a reader
 never sees half an entry and parallel runs never corrupt each other. Nothing in the cache is ever executed: the
 cache may sit inside an audited folder, so it holds data only (no pickle).
+
+An entry's findings are compact rows sharing the entry's string table (`FindingPacker`): codes, rule names and cell
+labels repeat from finding to finding, and lists of small integers decode several times faster than objects with
+keys (a warm run reads one entry per file, and the cross-report pass's entry holds the batch's GX8 findings). Any
+entry that does not decode — cut short, edited, from another layout — is a miss.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +148,129 @@ def _context(d: list[Any] | None) -> RowContext | None:
     return RowContext(label, tuple((a, b, c) for a, b, c in cells), tuple(involved))
 
 
+# -- findings as compact rows (what entries hold) ---------------------------------------------------------------------
+
+_ORIGIN_FIELDS = tuple(f.name for f in dataclasses.fields(Origin))
+_FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
+_BBOX = _ORIGIN_FIELDS.index("bbox")
+
+
+class FindingPacker:
+    """Findings as rows sharing one string table. A row:
+    [code, level, message, origin, cell, values, cells, rule_name, snippet, message_en, context] where every string is
+    an index into `strings`, origin is Origin's fields in order (trailing Nones left out), cell a list of six string
+    indices (CellRef's fields) or null, values the dict as is or null, cells a list of cells or null, context
+    [label, [[col, col_label, raw]…], [raw…]] or null. The path is not stored: an entry is found through it."""
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self._ids: dict[str, int] = {}
+
+    def s(self, text: str) -> int:
+        i = self._ids.get(text)
+        if i is None:
+            i = self._ids[text] = len(self.strings)
+            self.strings.append(text)
+        return i
+
+    def _cell(self, c: CellRef) -> list[int]:
+        s = self.s
+        return [s(c.table), s(c.row), s(c.col), s(c.table_name), s(c.row_label), s(c.col_label)]
+
+    def row(self, f: Finding) -> list[Any]:
+        s = self.s
+        o = f.origin
+        origin: list[Any] = [getattr(o, k) for k in _ORIGIN_FIELDS]
+        if o.bbox is not None:
+            origin[_BBOX] = list(o.bbox)
+        while origin and origin[-1] is None:
+            origin.pop()
+        ctx = f.context
+        return [s(f.code), s(f.level), s(f.message), origin, self._cell(f.cell) if f.cell is not None else None,
+                f.values or None, [self._cell(c) for c in f.cells] or None, s(f.rule_name), s(f.snippet),
+                s(f.message_en),
+                None if ctx is None else [s(ctx.label), [[s(a), s(b), s(c)] for a, b, c in ctx.cells],
+                                          [s(x) for x in ctx.involved]]]
+
+    def rows(self, findings: Iterable[Finding]) -> list[list[Any]]:
+        return [self.row(f) for f in findings]
+
+
+class FindingUnpacker:
+    """Rows of one entry back into Findings. Raises (IndexError, KeyError, TypeError, ValueError) on a row that is
+    not what FindingPacker wrote: the caller takes the entry for a miss."""
+
+    def __init__(self, strings: list[str]) -> None:
+        if not isinstance(strings, list) or not all(type(x) is str for x in strings):
+            raise TypeError("strings")
+        self.strings = strings
+        self._cells: dict[tuple[int, ...], CellRef] = {}  # frozen, so shared between the findings that name it
+
+    def _cell(self, c: list[int]) -> CellRef:
+        key = tuple(c)
+        ref = self._cells.get(key)
+        if ref is None:
+            s = self.strings
+            table, row, col, table_name, row_label, col_label = key
+            ref = self._cells[key] = CellRef(s[table], s[row], s[col], s[table_name], s[row_label], s[col_label])
+        return ref
+
+    def findings(self, rows: list[list[Any]], path: str) -> list[Finding]:
+        s = self.strings
+        cell = self._cell
+        new = object.__new__
+        out = []
+        for code, level, message, origin, c, values, cells, rule_name, snippet, message_en, ctx in rows:
+            o = Origin(*origin)
+            if o.bbox is not None:
+                o.bbox = tuple(o.bbox)
+            if values is not None and type(values) is not dict:
+                raise TypeError("values")
+            # Finding is frozen: its __init__ sets each field through object.__setattr__ (three times the cost of
+            # filling __dict__ at once, for the same object). Every field is set here, in declaration order
+            f = new(Finding)
+            f.__dict__.update(
+                code=s[code], level=s[level], message=s[message], path=path, origin=o,
+                cell=None if c is None else cell(c), values=values or {},
+                cells=() if cells is None else tuple(cell(x) for x in cells), rule_name=s[rule_name],
+                snippet=s[snippet], message_en=s[message_en],
+                context=None if ctx is None else RowContext(s[ctx[0]], tuple((s[a], s[b], s[x]) for a, b, x in ctx[1]),
+                                                            tuple(s[x] for x in ctx[2])))
+            out.append(f)
+        return out
+
+
+@dataclasses.dataclass
+class CachedResult:
+    """A file's entry, decoded: its findings and suppressed findings (with the path the run names it by), what the
+    renderers say of it, and its cross-report summary (True: stored beside the entry; a dict: the summary; None)."""
+
+    findings: list[Finding]
+    suppressed: list[Finding]
+    about: dict[str, Any]
+    summary: Any
+
+
 # -- the store ----------------------------------------------------------------------------------------------------
+
+_O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+
+
+def _read(path: str) -> bytes:
+    """A whole file with plain system calls, no buffered file object: an entry is small and read once. A read that
+    comes back short is the end of the file (were it not, the entry would not decode: a miss)."""
+    fd = os.open(path, _O_READ)
+    try:
+        chunk = os.read(fd, 1 << 16)
+        if len(chunk) < 1 << 16:
+            return chunk
+        parts = [chunk]
+        while chunk := os.read(fd, 1 << 20):
+            parts.append(chunk)
+        return b"".join(parts)
+    finally:
+        os.close(fd)
+
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a part."""
@@ -166,6 +294,7 @@ class Cache:
     def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.dir = Path(directory)
         self.entries = self.dir / FORMAT
+        self._entries = str(self.entries)
         self._salts: dict[str, str] = {}
         self._by_id: dict[int, tuple[Config, str]] = {}  # the same Config object asks again and again
         self.hits = 0
@@ -208,10 +337,12 @@ class Cache:
     def _file(self, key: str) -> Path:
         return self.entries / key[:2] / f"{key}.json"
 
+    def _path(self, key: str, suffix: str = ".json") -> str:
+        return os.path.join(self._entries, key[:2], key + suffix)  # str, not Path: this runs once per file of a batch
+
     def get(self, key: str) -> dict[str, Any] | None:
         try:
-            with open(self._file(key), "rb") as fh:
-                entry = json.loads(fh.read())
+            entry = json.loads(_read(self._path(key)))
         except (OSError, ValueError):
             self.misses += 1
             return None
@@ -221,11 +352,34 @@ class Cache:
         self.hits += 1
         return entry
 
+    def get_result(self, key: str, path: str) -> CachedResult | None:
+        """A file's entry (put_result), its findings named by `path`; None for a miss or an entry that does not
+        decode."""
+        entry = self.get(key)
+        if entry is None:
+            return None
+        try:
+            unpack = FindingUnpacker(entry["strings"])
+            about = entry.get("about") or {}
+            if not isinstance(about, dict):
+                raise TypeError("about")
+            return CachedResult(unpack.findings(entry["findings"], path),
+                                unpack.findings(entry.get("suppressed") or (), path), about, entry.get("summary"))
+        except (IndexError, KeyError, TypeError, ValueError):
+            self.hits -= 1
+            self.misses += 1
+            return None
+
+    def put_result(self, key: str, findings: Iterable[Finding], suppressed: Iterable[Finding], summary: bool,
+                   about: dict[str, Any]) -> bool:
+        pack = FindingPacker()
+        return self.put(key, {"findings": pack.rows(findings), "suppressed": pack.rows(suppressed),
+                              "summary": summary, "about": about, "strings": pack.strings})
+
     def get_summary(self, key: str) -> dict[str, Any] | None:
         """A file's cross-report summary, stored beside its findings and read only when the cross pass runs."""
         try:
-            with open(self._file(key).with_suffix(".summary.json"), "rb") as fh:
-                data = json.loads(fh.read())
+            data = json.loads(_read(self._path(key, ".summary.json")))
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) else None

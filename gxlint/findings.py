@@ -24,8 +24,8 @@ class CellRef:
     col_label: str = ""
 
     def path(self) -> str:
-        return "/".join(x for x in (self.table_name or self.table, self.row_label or self.row,
-                                    self.col_label or self.col) if x)
+        return "/".join([x for x in (self.table_name or self.table, self.row_label or self.row,
+                                     self.col_label or self.col) if x])
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,7 @@ class Finding:
     def fingerprint(self) -> str:
         """A content hash that survives edits elsewhere in the file: rule, file, cell path or matched text — never
         line numbers."""
-        anchor = self.cell.path() if self.cell else self.snippet
-        key = "\x00".join((self.code, self.path.replace("\\", "/"), anchor, self.message if not anchor else ""))
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        return content_fingerprint(self.code, self.path, self.cell.path() if self.cell else self.snippet, self.message)
 
     def sort_key(self) -> tuple[Any, ...]:
         o = self.origin
@@ -87,3 +85,9 @@ class Finding:
         if self.snippet:
             d["snippet"] = self.snippet
         return d
+
+
+def content_fingerprint(code: str, path: str, anchor: str, message: str) -> str:
+    """Finding.fingerprint from its parts (a renderer names the file by another path than the finding's)."""
+    key = "\x00".join((code, path.replace("\\", "/"), anchor, message if not anchor else ""))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]

@@ -50,7 +50,9 @@ class Origin:
         return "".join(parts) or "全文"
 
     def as_dict(self) -> dict[str, object]:
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        values = (self.line, self.col, self.end_line, self.end_col, self.page, self.bbox, self.paragraph, self.table,
+                  self.row, self.cell)  # in __slots__ order (attribute reads, not getattr by name: once per finding)
+        return {k: v for k, v in zip(self.__slots__, values, strict=True) if v is not None}
 
 
 NOWHERE = Origin()

@@ -7,6 +7,7 @@ import hashlib
 import os
 import time
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,8 +134,9 @@ def lint_files(files: list[str], opts: CheckOptions,
     `refused`: files not to be read, each with its reason (links leaving a searched folder): a GX001 each.
     Returns the results in file order and the run's statistics."""
     from gxlint import batch
-    from gxlint.cache import Cache, RuleStore, default_cache_dir, finding_from_json
+    from gxlint.cache import Cache, RuleStore, default_cache_dir
     from gxlint.check import loader
+    from gxlint.gcpause import paused
 
     started = time.perf_counter()
     configs = _Configs(opts)
@@ -165,50 +167,51 @@ def lint_files(files: list[str], opts: CheckOptions,
     progress = batch.Progress(len(files), opts.progress)
     use_cache_hits = cache is not None and not opts.keep_reports
     refused = refused or {}
-    for i, path in enumerate(files):
-        cfg = per_file[i]
-        if path in refused:  # never opened, not even for the cache key
-            results[i] = batch.refused_result(path, refused[path], cfg)
-            progress.step()
-            continue
-        key = None
-        if cache is not None:
-            try:  # bounded, regular files only: a FIFO or /dev/zero in a folder must not hang or fill memory
-                data = read_file_bytes(path)
-            except ReadError:  # unreadable, gone, too big, not a file: the worker reports GX001
-                data = None
-            if data is not None:
-                key = cache.key(data, path, cfg)
-                keys.append(key)
-                entry = cache.get(key) if use_cache_hits else None
-                if entry is not None and (not want_cross or entry.get("summary")):
-                    res = FileResult(path, None, [finding_from_json(f, path) for f in entry["findings"]])
-                    res.suppressed = [finding_from_json(f, path) for f in entry.get("suppressed") or ()]
-                    res.about = entry.get("about") or {}
-                    results[i] = res
-                    if want_cross:  # read and parsed only if the cross pass has to run
-                        summaries[i] = entry["summary"] if isinstance(entry["summary"], dict) else _Lazy(key)
-                    progress.step()
-                    continue
-        tasks.append(batch.Task(i, path, cfg, key))
-    jobs = _jobs(opts.jobs)
-    state = batch.WorkerState(keep_reports=opts.keep_reports, summaries=want_cross,
-                              cache_dir=str(cache.dir) if cache is not None and cache.writable else None)
-    try:
-        for out in batch.run_tasks(tasks, state, jobs, progress.step):
-            results[out.index] = out.result
-            summaries[out.index] = out.summary
-    except batch.BatchRuleError as exc:
+    with ExitStack() as pause:
+        # the collector paused while a warm run makes a few objects per file, all kept (gxlint/gcpause.py)
+        pause.enter_context(paused())
+        for i, path in enumerate(files):
+            cfg = per_file[i]
+            if path in refused:  # never opened, not even for the cache key
+                results[i] = batch.refused_result(path, refused[path], cfg)
+                progress.step()
+                continue
+            key = None
+            if cache is not None:
+                try:  # bounded, regular files only: a FIFO or /dev/zero in a folder must not hang or fill memory
+                    data = read_file_bytes(path)
+                except ReadError:  # unreadable, gone, too big, not a file: the worker reports GX001
+                    data = None
+                if data is not None:
+                    key = cache.key(data, path, cfg)
+                    keys.append(key)
+                    hit = cache.get_result(key, path) if use_cache_hits else None
+                    if hit is not None and (not want_cross or hit.summary):
+                        results[i] = FileResult(path, None, hit.findings, None, hit.suppressed, [], hit.about)
+                        if want_cross:  # read and parsed only if the cross pass has to run
+                            summaries[i] = hit.summary if isinstance(hit.summary, dict) else _Lazy(key)
+                        progress.step()
+                        continue
+            tasks.append(batch.Task(i, path, cfg, key))
+        if tasks:
+            pause.close()  # files to lint: in this process, or in workers forked from it
+        jobs = _jobs(opts.jobs)
+        state = batch.WorkerState(keep_reports=opts.keep_reports, summaries=want_cross,
+                                  cache_dir=str(cache.dir) if cache is not None and cache.writable else None)
+        try:
+            for out in batch.run_tasks(tasks, state, jobs, progress.step):
+                results[out.index] = out.result
+                summaries[out.index] = out.summary
+        except batch.BatchRuleError as exc:
+            progress.close()
+            raise _rule_error(str(exc)) from None
         progress.close()
-        raise _rule_error(str(exc)) from None
-    progress.close()
-    linted = time.perf_counter()
-    cross_stats = batch.CrossStats()
-    if want_cross:
-        found = _cross(summaries, results, per_file, cross_rules, cache, keys if len(keys) == len(files) else None,
+        linted = time.perf_counter()
+        cross_stats = batch.CrossStats()
+        if want_cross:
+            with paused():
+                _cross(summaries, results, per_file, cross_rules, cache, keys if len(keys) == len(files) else None,
                        cross_stats)
-        for i, extra in found.items():
-            _merge(results[i], extra, per_file[i])  # type: ignore[arg-type]
     done = [r for r in results if r is not None]
     stats = {"files": len(files), "linted": len(tasks), "cached": len(files) - len(tasks), "jobs": jobs,
              "seconds": time.perf_counter() - started, "lint_seconds": linted - started,
@@ -219,11 +222,11 @@ def lint_files(files: list[str], opts: CheckOptions,
 
 
 def _cross(summaries: list[Any], results: list[Any], per_file: list[Config], cross_rules: dict[int, tuple[Rule, ...]],
-           cache: Any, keys: list[str] | None, stats: Any) -> dict[int, list]:
-    """The cross-report pass, or — when the cache has the pass over exactly these files with these contents,
-    rules and configurations — its stored findings."""
+           cache: Any, keys: list[str] | None, stats: Any) -> None:
+    """The cross-report pass, its findings merged into the results (_merge) — or, when the cache has the pass over
+    exactly these files with these contents, rules and configurations, what that merge did to each result."""
     from gxlint import batch
-    from gxlint.cache import finding_from_json, finding_to_json
+    from gxlint.cache import FindingPacker
 
     key = None
     if cache is not None and keys is not None and not any(r is not None and r.error for r in results):
@@ -231,12 +234,10 @@ def _cross(summaries: list[Any], results: list[Any], per_file: list[Config], cro
         for k in keys:
             h.update(k.encode() + b"\0")
         key = h.hexdigest()
-        entry = cache.get(key)
-        if entry is not None and isinstance(entry.get("cross"), dict):
-            t0 = time.perf_counter()
-            out = {int(i): [finding_from_json(f, results[int(i)].path) for f in fs] for i, fs in entry["cross"].items()}
+        t0 = time.perf_counter()
+        if _merged_from_cache(cache.get(key), results):
             stats.seconds = time.perf_counter() - t0
-            return out
+            return
     from gxlint.check.kinds.cross import Summary
 
     for i, s in enumerate(summaries):
@@ -247,9 +248,37 @@ def _cross(summaries: list[Any], results: list[Any], per_file: list[Config], cro
         if isinstance(s, dict):
             summaries[i] = Summary.from_json(s, results[i].path)
     found = batch.cross_pass(summaries, lambda i: cross_rules[id(per_file[i])], stats)
-    if key is not None:
-        cache.put(key, {"cross": {str(i): [finding_to_json(f) for f in fs] for i, fs in found.items()}})
-    return found
+    pack = FindingPacker() if key is not None else None
+    merged: dict[str, list[Any]] = {}
+    for i, extra in found.items():
+        added, suppressed, withdrawn = _merge(results[i], extra, per_file[i])
+        if pack is not None and (added or suppressed or withdrawn):
+            merged[str(i)] = [pack.rows(added), pack.rows(suppressed), [list(w) for w in sorted(withdrawn, key=str)]]
+    if pack is not None:
+        cache.put(key, {"merged": merged, "strings": pack.strings})
+
+
+def _merged_from_cache(entry: dict[str, Any] | None, results: list[Any]) -> bool:
+    """Apply a stored cross pass to the results (what _merge did to each): False, changing nothing, when the entry
+    is missing or does not decode."""
+    from gxlint.cache import FindingUnpacker
+
+    if entry is None:
+        return False
+    try:
+        unpack = FindingUnpacker(entry["strings"])
+        todo = []
+        for i, (added, suppressed, withdrawn) in entry["merged"].items():
+            if not 0 <= int(i) < len(results):
+                raise IndexError(i)
+            res = results[int(i)]
+            todo.append((res, unpack.findings(added, res.path), unpack.findings(suppressed, res.path),
+                         {(line, col, text) for line, col, text in withdrawn}))
+    except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+        return False
+    for res, added, suppressed, withdrawn in todo:
+        _apply_merge(res, added, suppressed, withdrawn)
+    return True
 
 
 @dataclass(frozen=True)
@@ -267,9 +296,11 @@ def _summary_again(path: str) -> dict[str, Any] | None:
         return None
 
 
-def _merge(result: FileResult, extra: list, config: Config) -> None:
+def _merge(result: FileResult, extra: list, config: Config) -> tuple[list, list, set[tuple[Any, ...]]]:
     """Add cross-report findings to a file's result: its configuration's selection, per-file ignores and levels, then
-    its inline suppression comments (txt, md, html), as for the file's own findings."""
+    its inline suppression comments (txt, md, html), as for the file's own findings. Returns what changed, for the
+    cache: the findings added (in the order they now have), those suppressed, and the (line, col, snippet) of the own
+    pass's GX004 findings withdrawn (_apply_merge does the same again from these)."""
     from dataclasses import replace
 
     from gxlint.findings import Finding
@@ -287,10 +318,33 @@ def _merge(result: FileResult, extra: list, config: Config) -> None:
         if level == "off":
             continue
         selected.append(replace(f, level=level) if level else f)
+    withdrawn: set[tuple[Any, ...]] = set()
+    before = len(result.suppressed)
     if selected and source_kind(result.path) is not None:
-        selected = apply_late(result, selected)
+        selected = apply_late(result, selected, withdrawn=withdrawn)
+    suppressed = result.suppressed[before:]
     result.findings.extend(selected)
     result.findings.sort(key=Finding.sort_key)
+    ids = {id(f) for f in selected}
+    return [f for f in result.findings if id(f) in ids], suppressed, withdrawn
+
+
+def _apply_merge(result: FileResult, added: list, suppressed: list, withdrawn: set[tuple[Any, ...]]) -> None:
+    """Withdraw the own pass's GX004 findings keyed in `withdrawn`, add `suppressed` and `added` (findings sorted)."""
+    from gxlint.findings import Finding
+    from gxlint.suppress import CODE
+
+    if withdrawn:
+        result.findings = [f for f in result.findings
+                           if not (f.code == CODE and (f.origin.line, f.origin.col, f.snippet) in withdrawn)]
+    result.suppressed.extend(suppressed)
+    if not added:
+        return
+    if result.findings:
+        result.findings.extend(added)
+        result.findings.sort(key=Finding.sort_key)
+    else:  # `added` is in sorted order already (as _merge returned it)
+        result.findings = list(added)
 
 
 def _rule_error(message: str) -> Exception:

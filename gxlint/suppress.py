@@ -181,10 +181,12 @@ def apply(findings: list[Finding], path: str, ran: Collection[str], known: Colle
     return kept, suppressed
 
 
-def apply_late(result: FileResult, late: list[Finding], lines: Iterable[str] | None = None) -> list[Finding]:
+def apply_late(result: FileResult, late: list[Finding], lines: Iterable[str] | None = None,
+               withdrawn: set[tuple[int, int, str]] | None = None) -> list[Finding]:
     """Findings added to a result after its own pass (the cross-report rules): those the file's directives cover go to
     `result.suppressed`, the rest are returned; a GX004 of the own pass whose directive now suppresses one of them is
-    withdrawn from `result.findings`. `lines`: the file's lines (read from its path when None)."""
+    withdrawn from `result.findings`. `lines`: the file's lines (read from its path when None). `withdrawn` receives
+    the (line, col, snippet) keys of the GX004 findings withdrawn, so the cache can do the same again."""
     if not late:
         return late
     if lines is None:
@@ -205,6 +207,8 @@ def apply_late(result: FileResult, late: list[Finding], lines: Iterable[str] | N
         (result.suppressed if hit else kept).append(f)
     # the own pass's GX004 for a directive is keyed by where the directive is and the code it names ("" for all)
     used = {(d.line, d.col, d.text if c == "*" else f"{d.text} {c}") for d in directives for c in d.used}
+    if withdrawn is not None:
+        withdrawn.update(used)
     if used:
         result.findings = [f for f in result.findings
                            if not (f.code == CODE and (f.origin.line, f.origin.col, f.snippet) in used)]

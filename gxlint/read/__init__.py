@@ -74,17 +74,26 @@ def read_file_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) ->
             raise ReadError(f"不是普通文件（是{what}），无法读取")
         if st.st_size > max_bytes:
             raise _too_big(st.st_size, max_bytes)
-        with os.fdopen(fd, "rb") as fh:
-            fd = -1  # the file object owns it now
-            data = fh.read(max_bytes + 1)
+        # plain reads on the descriptor (a buffered file object costs more than the read for a small report, and
+        # read(max_bytes + 1) would allocate that much first): the size fstat gave plus one, then on to the end of
+        # the file (a file that grew since), never past max_bytes + 1
+        parts = []
+        total = 0
+        want = st.st_size + 1
+        while total <= max_bytes:
+            chunk = os.read(fd, min(want, max_bytes + 1 - total))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+            want = 1 << 16
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
     finally:
-        if fd >= 0:
-            os.close(fd)
-    if len(data) > max_bytes:
-        raise _too_big(len(data), max_bytes)
-    return data
+        os.close(fd)
+    if total > max_bytes:
+        raise _too_big(total, max_bytes)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def read_path(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> Document:

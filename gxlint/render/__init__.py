@@ -44,8 +44,19 @@ MACHINE_FORMATS = ("json", "sarif", "junit", "html", "github")
 NEEDS_REPORTS: dict[str, str] = {"html": "all", "json": "all"}
 
 
+# formats that show a finding's source line (the model's `source`: the file read again); a user's template gets them
+NEEDS_SOURCES = frozenset({"text"})
+# formats whose templates read only a finding's brief fields (model.BRIEF_FIELDS): one line per finding, for batches
+# of thousands of files. A user's template gets the whole model
+BRIEF = frozenset({"concise", "github"})
+
+
 def needs_reports(fmt: str, user_template: str | None = None) -> str:
     return "all" if user_template else NEEDS_REPORTS.get(fmt, "none")
+
+
+def needs_sources(fmt: str, user_template: str | None = None) -> bool:
+    return bool(user_template) or fmt in NEEDS_SOURCES
 
 STYLES = {
     "error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m", "path": "\x1b[1;4m", "code": "\x1b[1m",
@@ -175,13 +186,14 @@ def use_color(choice: str, stream: IO[str] | None, env: dict[str, str] | None = 
         return False
 
 
-def context_for(run: RunResult, color: bool = False, cwd: Path | None = None, reports: str = "all") -> dict[str, Any]:
+def context_for(run: RunResult, color: bool = False, cwd: Path | None = None, reports: str = "all",
+                sources: bool = True, brief: bool = False) -> dict[str, Any]:
     """What every template gets: the model (also spread at the top level) and the raw results for custom
     templates written against the Python objects."""
     from gxlint import __version__
     from gxlint.render.model import build
 
-    model = build(run, cwd=cwd, reports=reports)
+    model = build(run, cwd=cwd, reports=reports, sources=sources, brief=brief)
     import datetime
 
     generated = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
@@ -192,6 +204,10 @@ def context_for(run: RunResult, color: bool = False, cwd: Path | None = None, re
 def render_run(run: RunResult, fmt: str = "text", user_template: str | None = None, color: bool = False,
                cwd: Path | None = None, color_summary: bool = False) -> tuple[str, str]:
     """(the findings in format `fmt` or through the user's template, the summary lines for stderr)."""
-    context = context_for(run, color=color, cwd=cwd, reports=needs_reports(fmt, user_template))
-    out = render(FORMATS.get(fmt, ""), context, user_template)
-    return out, render("summary.j2", {**context, "color": color_summary})
+    from gxlint.gcpause import paused
+
+    with paused():  # the model is a few dicts per finding, all alive until the output is written
+        context = context_for(run, color=color, cwd=cwd, reports=needs_reports(fmt, user_template),
+                              sources=needs_sources(fmt, user_template), brief=not user_template and fmt in BRIEF)
+        out = render(FORMATS.get(fmt, ""), context, user_template)
+        return out, render("summary.j2", {**context, "color": color_summary})

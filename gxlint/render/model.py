@@ -16,7 +16,8 @@ run from the RunResult. Templates only read it; nothing here knows about any out
 A finding: code, level, level_zh, sarif_level, github_level, rule, rule_index, message, path, relpath, uri, line, col,
 end_line, end_col, location (Chinese wording), origin, cell {table,row,col,path,table_name,row_label,col_label},
 cells [...], values {left,right,expression,…}, snippet, fingerprint, source {line,before,mark,after} (the offending
-source line, windowed), row {label, columns [{label,raw,mark}]} (the cell's table row), involved [{path,raw}].
+source line, windowed), row {label, columns [{label,raw,mark}]} (the cell's table row), involved [{path,raw}]. A
+brief model (formats that print one line per finding) has only the BRIEF_FIELDS of each finding and no tables.
 A file: path, relpath, uri, format, error, unreadable, clean, title, agency, year, layout, counts, findings,
 suppressed, baselined, tables [{id,name,columns,rows [{id,label,extra,cells [{col,raw,state,marks,level,role}]}]}].
 """
@@ -26,12 +27,11 @@ from __future__ import annotations
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from gxlint.findings import LEVEL_RANK, CellRef, Finding
+from gxlint.findings import LEVEL_RANK, CellRef, Finding, content_fingerprint
 from gxlint.source import source_lines
 
 if TYPE_CHECKING:
@@ -210,22 +210,60 @@ def _involved(f: Finding, report: Report | None) -> list[dict[str, Any]]:
     return out
 
 
+# what a brief finding holds (build(brief=True), for formats that print a line per finding): the rest — origin, cells,
+# values, arithmetic, fingerprint, source, row, involved — costs more than the line that is printed
+BRIEF_FIELDS = ("id", "code", "level", "level_zh", "sarif_level", "github_level", "rank", "rule", "rule_index",
+                "message", "message_en", "path", "relpath", "uri", "line", "col", "end_line", "end_col", "location",
+                "position", "cell", "snippet")
+
+
+class _Cells:
+    """cell_dict per CellRef, computed once per run (cached findings share their CellRefs): each call returns a fresh
+    copy, so no two findings share a dict."""
+
+    def __init__(self) -> None:
+        self._known: dict[CellRef, dict[str, Any]] = {}
+
+    def __call__(self, c: CellRef) -> dict[str, Any]:
+        d = self._known.get(c)
+        if d is None:
+            d = self._known[c] = cell_dict(c)
+        return dict(d)
+
+
 def finding_dict(f: Finding, n: int, rel: str, uri: str, rule_index: dict[str, int], report: Report | None,
-                 lines: tuple[str, ...] | None) -> dict[str, Any]:
+                 lines: tuple[str, ...] | None, cells: _Cells | None = None, brief: bool = False) -> dict[str, Any]:
+    """A finding of the model; `brief`: only the BRIEF_FIELDS (what a line-per-finding format prints)."""
     o = f.origin
-    values = {k: v for k, v in f.values.items()}
+    cell_of = cells or cell_dict
+    cell = cell_of(f.cell) if f.cell is not None else None
+    line = o.line
+    location = o.describe()
+    if brief:
+        return {
+            "id": f"f{n}", "code": f.code, "level": f.level, "level_zh": LEVEL_ZH.get(f.level, f.level),
+            "sarif_level": SARIF_LEVEL.get(f.level, "note"), "github_level": GITHUB_LEVEL.get(f.level, "notice"),
+            "rank": LEVEL_RANK.get(f.level, 0), "rule": f.rule_name, "rule_index": rule_index.get(f.code),
+            "message": f.message, "message_en": f.message_en, "path": f.path, "relpath": rel, "uri": uri,
+            "line": line, "col": o.col, "end_line": o.end_line, "end_col": o.end_col, "location": location,
+            "position": f"{line}:{o.col or 1}" if line is not None else location, "cell": cell, "snippet": f.snippet,
+        }
+    values = dict(f.values)
     return {
         "id": f"f{n}", "code": f.code, "level": f.level, "level_zh": LEVEL_ZH.get(f.level, f.level),
         "sarif_level": SARIF_LEVEL.get(f.level, "note"), "github_level": GITHUB_LEVEL.get(f.level, "notice"),
         "rank": LEVEL_RANK.get(f.level, 0), "rule": f.rule_name, "rule_index": rule_index.get(f.code),
         "message": f.message, "message_en": f.message_en, "path": f.path, "relpath": rel, "uri": uri,
-        "line": o.line, "col": o.col, "end_line": o.end_line, "end_col": o.end_col, "location": o.describe(),
-        "position": f"{o.line}:{o.col or 1}" if o.line is not None else o.describe(),
-        "origin": o.as_dict(), "cell": cell_dict(f.cell) if f.cell else None,
-        "cells": [cell_dict(c) for c in f.cells], "values": values,
+        "line": line, "col": o.col, "end_line": o.end_line, "end_col": o.end_col, "location": location,
+        "position": f"{line}:{o.col or 1}" if line is not None else location,
+        "origin": o.as_dict(), "cell": cell,
+        "cells": [cell_of(c) for c in f.cells], "values": values,
         "arithmetic": values.get("left") is not None and values.get("right") is not None,
-        "snippet": f.snippet, "fingerprint": replace(f, path=rel).fingerprint(),
-        "source": _source(f, lines), "row": _row_view(f, report), "involved": _involved(f, report),
+        "snippet": f.snippet,
+        "fingerprint": content_fingerprint(f.code, rel, cell["path"] if cell is not None else f.snippet, f.message),
+        "source": _source(f, lines) if lines is not None else None,
+        "row": _row_view(f, report) if f.cell is not None else None,
+        "involved": _involved(f, report) if f.cells else [],
     }
 
 
@@ -294,7 +332,11 @@ def _report_of(res: FileResult, reports: str) -> Report | None:
         return None
 
 
-def build(run: RunResult, cwd: Path | None = None, reports: str = "findings") -> dict[str, Any]:
+def build(run: RunResult, cwd: Path | None = None, reports: str = "findings", sources: bool = True,
+          brief: bool = False) -> dict[str, Any]:
+    """The model. `reports`: see _report_of; `sources`: read the source lines of text-format files with findings
+    (each finding's `source`, None without them: only formats that show the line need them); `brief`: findings with
+    the BRIEF_FIELDS only, and no file's tables."""
     from gxlint import __version__
     from gxlint.api import all_rules
 
@@ -313,30 +355,37 @@ def build(run: RunResult, cwd: Path | None = None, reports: str = "findings") ->
     files = []
     all_findings: list[dict[str, Any]] = []
     n = 0
+    cells = _Cells()
     for res in results:
         rel = relpath(res.path, root, base)
         uri = file_uri(rel)
-        lines = source_lines(res.path) if any(f.origin.line for f in res.findings) else None
+        lines = source_lines(res.path) if sources and any(f.origin.line for f in res.findings) else None
         rep = _report_of(res, reports)
         fds = []
+        counts = dict.fromkeys(LEVEL_ZH, 0)
+        worst = 0
         for f in res.findings:
             n += 1
-            fds.append(finding_dict(f, n, rel, uri, rule_index, rep, lines))
+            fd = finding_dict(f, n, rel, uri, rule_index, rep, lines, cells, brief)
+            fds.append(fd)
+            level = fd["level"]
+            if level in counts:
+                counts[level] += 1
+            if fd["rank"] > worst:
+                worst = fd["rank"]
         all_findings.extend(fds)
-        counts = Counter(f["level"] for f in fds)
         unreadable = rep is None and res.error is not None and not any(f.code == "GX002" for f in res.findings)
         known = res.about
         layout = known.get("layout")
         files.append({
-            "index": len(files) + 1, "path": res.path, "relpath": rel, "uri": uri, "name": Path(res.path).name,
-            "format": known.get("format") or Path(res.path).suffix.lower().lstrip(".") or "",
+            "index": len(files) + 1, "path": res.path, "relpath": rel, "uri": uri, "name": os.path.basename(res.path),
+            "format": known.get("format") or os.path.splitext(res.path)[1].lower().lstrip(".") or "",
             "error": res.error, "unreadable": unreadable, "clean": not fds and res.error is None,
             "title": known.get("title"), "agency": known.get("agency"), "year": known.get("year"), "layout": layout,
             "layout_zh": LAYOUT_ZH.get(layout or "", "未识别"),
-            "counts": {lv: counts.get(lv, 0) for lv in LEVEL_ZH}, "findings": fds,
-            "worst": max((f["rank"] for f in fds), default=0),
+            "counts": counts, "findings": fds, "worst": worst,
             "suppressed": len(res.suppressed), "baselined": len(res.baselined),
-            "tables": _tables(rep, fds),
+            "tables": _tables(rep, fds) if rep is not None and not brief else [],
         })
     return {
         "schema": "gxlint-findings/1",
@@ -356,13 +405,11 @@ def summary(files: list[dict[str, Any]], findings: list[dict[str, Any]], rules: 
             run: RunResult) -> dict[str, Any]:
     by_level = Counter(f["level"] for f in findings)
     by_rule_count = Counter(f["code"] for f in findings)
-    by_rule_files: dict[str, set[str]] = defaultdict(set)
-    for f in findings:
-        by_rule_files[f["code"]].add(f["path"])
+    by_rule_files = Counter(code for code, _ in {(f["code"], f["path"]) for f in findings})  # files per rule
     rule_of = {r["code"]: r for r in rules}
     by_rule = [{"code": code, "name": rule_of.get(code, {}).get("name", ""),
                 "summary": rule_of.get(code, {}).get("summary", ""),
-                "level": rule_of.get(code, {}).get("level", ""), "count": count, "files": len(by_rule_files[code])}
+                "level": rule_of.get(code, {}).get("level", ""), "count": count, "files": by_rule_files[code]}
                for code, count in sorted(by_rule_count.items())]
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for f in files:
@@ -390,7 +437,7 @@ def summary(files: list[dict[str, Any]], findings: list[dict[str, Any]], rules: 
         "by_rule": by_rule,
         "by_agency": sorted(groups.values(), key=lambda g: (g["agency"], g["year"])),
         "by_year": sorted(years.values(), key=lambda y: y["year"]),
-        "suppressed": run.suppressed if hasattr(run, "suppressed") else 0,
+        "suppressed": getattr(run, "suppressed", 0),
         "baselined": getattr(run, "baselined", 0),
         "baseline_stale": getattr(run, "baseline_stale", 0),
     }
