@@ -359,6 +359,8 @@ class Cache:
         if entry is None:
             return None
         try:
+            if entry["findings"] == [] and not entry.get("suppressed") and type(entry.get("about")) is dict:
+                return CachedResult([], [], entry["about"], entry.get("summary"))  # most files of a batch
             unpack = FindingUnpacker(entry["strings"])
             about = entry.get("about") or {}
             if not isinstance(about, dict):

@@ -109,13 +109,19 @@ class _Configs:
     def __init__(self, opts: CheckOptions) -> None:
         self.opts = opts
         self._by_source: dict[str, Config] = {}
+        self._by_folder: dict[str, Config] = {}  # the folder as the path names it: the files of one folder in a row
 
     def __call__(self, path: str) -> Config:
+        named = os.path.dirname(path)
+        cfg = self._by_folder.get(named)
+        if cfg is not None:
+            return cfg
         folder = os.path.dirname(os.path.abspath(path))  # find_config is memoised per folder, not per file
         source = self.opts.config or str(find_config(folder) or "")
         cfg = self._by_source.get(source)
         if cfg is None:
             cfg = self._by_source[source] = file_config(path, self.opts)
+        self._by_folder[named] = cfg
         return cfg
 
 

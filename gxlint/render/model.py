@@ -25,6 +25,7 @@ suppressed, baselined, tables [{id,name,columns,rows [{id,label,extra,cells [{co
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -92,9 +93,12 @@ def relpath(path: str, root: Path, base: str | None = None) -> str:
     return Path(path).as_posix()
 
 
+_URI_SAFE = re.compile(r"[A-Za-z0-9/._~-]*")
+
+
 def file_uri(rel: str) -> str:
     """A relative URI reference for a relative POSIX path (non-ASCII and reserved characters percent-encoded)."""
-    return quote(rel, safe="/-._~")
+    return rel if _URI_SAFE.fullmatch(rel) else quote(rel, safe="/-._~")
 
 
 def rule_dict(rule: Rule, index: int) -> dict[str, Any]:
