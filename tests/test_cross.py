@@ -242,3 +242,27 @@ def test_enclosing_jurisdiction_is_dropped_only_for_real_names() -> None:
     assert got["江苏省淮安市人民政府"] == "淮安市人民政府"
     assert got["淮安市人民政府"] == "淮安市人民政府"  # not "人民政府"
     assert got["某某县教育局"] == "某某县教育局"  # 县 is not an enclosing jurisdiction of a bureau's name here
+
+
+@pytest.mark.corpus
+def test_shingle_cache_gives_the_exact_overlap_and_stays_in_budget() -> None:
+    """The cross pass keeps shingle sets in 32-bit form under a memory budget, least recently used out: the overlap
+    it computes is the one of the full 64-bit sets (to the printed percent), and the budget holds."""
+    from gxlint.api import parse_file
+    from gxlint.check.kinds.cross import Shingles, text_shingles
+    from gxlint.similarity import containment
+
+    summaries = [summarise(parse_file(str(REAL / n))) for n in PINGTAN]
+    full = [text_shingles(s.prose_text()) for s in summaries]
+    small = Shingles(budget_bytes=3 * max(a.nbytes // 2 for a in full))  # room for about three reports
+    for i in range(len(summaries)):
+        for j in range(len(summaries)):
+            exact = containment(full[i], full[j])
+            assert abs(containment(small.of(summaries[i]), small.of(summaries[j])) - exact) < 0.005, (i, j)
+            assert small.used <= small.budget and small.used == sum(a.nbytes for a in small._cache.values())
+    assert len(small._cache) < len(summaries)  # some were evicted
+    recent = summaries[2]
+    small.of(recent)
+    small.of(summaries[3])
+    small.of(summaries[4])
+    assert recent.path in small._cache  # used two calls ago: kept, while older ones went
