@@ -1,6 +1,8 @@
 """Generate N realistic annual reports for benchmarks: agencies with several years each, numbers that add up
-(gxlint's writer, `Draft.consistent_random`), part texts drawn from a bank of sentences real reports use (so reports
-of different agencies are alike but not copies), and about one report in eight with a defect real reports have.
+(gxlint's writer, `Draft.consistent_random`) and connect from one year to the next as a real agency's do (表三's
+carry-over is last year's 结转下年度, 表二's 现行有效件数 rolls forward) except in about one report in thirty, part
+texts drawn from a bank of sentences real reports use (so reports of different agencies are alike but not copies),
+and about one report in eight with a defect real reports have.
 
     python benchmarks/generate.py OUT_DIR --format txt --count 1000 [--seed 1]
 
@@ -12,9 +14,12 @@ while gxlint still reads and checks every one in full.
 from __future__ import annotations
 
 import argparse
+import copy
+import dataclasses
 import random
 import zipfile
 from pathlib import Path
+from typing import Any
 
 FORMATS = ("txt", "md", "html", "docx", "pdf")
 SLOW = {"docx": 12, "pdf": 6}  # distinct drafts written for these formats; the rest are byte-distinct copies
@@ -86,11 +91,45 @@ def _text(rng: random.Random, bank: list[str], k: int) -> str:
     return "".join(s.format(n=rng.randint(3, 900), k=rng.randint(1, 12)) for s in picked)
 
 
-def draft(rng: random.Random, agency: str, year: int, long: bool = False) -> object:
-    """One report: consistent numbers, varied texts, and one report in eight with a defect."""
+def follow(d: Any, prev: Any) -> Any:
+    """`d` made to connect with last year's draft `prev` of the same agency: each 表三 column's 上年结转 is last year's
+    结转下年度 (本年新收, or if need be 结转下年度, adjusted so the column still balances) and 表二's 现行有效件数 is
+    last year's plus this year's 制发 minus 废止; the overview restated with the new numbers."""
+    from gxlint.write.draft import overall_text
+
+    if d.layout != prev.layout:
+        return d
+    cells = copy.deepcopy(d.cells)
+    t3, before = cells["t3"], prev.cells["t3"]
+    cols = [c for c in t3["r1"] if c != "total"]
+    for c in cols:
+        carried_in = int(before["r4"][c])
+        done, carried_out = int(t3["r3_7"][c]), int(t3["r4"][c])
+        carried_out = max(carried_out, carried_in - done)  # nothing is received out of thin air: r1 ≥ 0
+        t3["r2"][c], t3["r4"][c] = str(carried_in), str(carried_out)
+        t3["r1"][c] = str(done + carried_out - carried_in)
+    for r in ("r1", "r2", "r4"):
+        t3[r]["total"] = str(sum(int(t3[r][c]) for c in cols))
+    if d.layout == "2021":
+        for row in ("rules", "normative"):
+            now, last = cells["t2_1"][row], prev.cells["t2_1"][row]
+            if not all(v.isdigit() for v in (now["made"], now["repealed"], last["valid"])):
+                continue
+            repealed = min(int(now["repealed"]), int(last["valid"]) + int(now["made"]))
+            now["repealed"] = str(repealed)
+            now["valid"] = str(int(last["valid"]) + int(now["made"]) - repealed)
+    d = dataclasses.replace(d, cells=cells)
+    return d.with_part("一", overall_text(d.agency, cells, d.layout))
+
+
+def draft(rng: random.Random, agency: str, year: int, long: bool = False, prev: Any = None) -> Any:
+    """One report: consistent numbers (connected to `prev`, last year's draft, in 29 reports of 30), varied texts,
+    and one report in eight with a defect."""
     from gxlint.write.draft import Draft
 
     d = Draft.consistent_random(rng, year, agency=agency)
+    if prev is not None and rng.random() >= 1 / 30:
+        d = follow(d, prev)
     repeat = 5 if long else 1  # long: five pages of PDF
     own = "".join(sentence(rng) for _ in range(rng.randint(6, 12) * repeat))
     d = d.with_part("一", d.parts.get("一", "") + "\n" + _text(rng, OVERALL, rng.randint(3, 6)) + own)
@@ -118,8 +157,14 @@ def generate(out: Path, fmt: str, count: int, seed: int = 1, years: tuple[int, .
     names = agencies(rng, max(1, count // len(years) + 1))
     plan = [(a, y) for a in names for y in years][:count]
     paths: list[Path] = []
+    last: dict[str, Any] = {}  # each agency's draft of the year before
+
+    def make(a: str, y: int, long: bool = False) -> Any:
+        d = last[a] = draft(rng, a, y, long=long, prev=last.get(a))
+        return d
+
     if fmt in SLOW:
-        bases = [write(draft(rng, a, y, long=fmt == "pdf"), fmt) for a, y in plan[:SLOW[fmt]]]
+        bases = [write(make(a, y, long=fmt == "pdf"), fmt) for a, y in plan[:SLOW[fmt]]]
         for i, (_a, y) in enumerate(plan):
             p = out / f"{i:05d}_{y}.{fmt}"
             p.write_bytes(bases[i % len(bases)])
@@ -128,7 +173,7 @@ def generate(out: Path, fmt: str, count: int, seed: int = 1, years: tuple[int, .
         return paths
     for i, (a, y) in enumerate(plan):
         p = out / f"{i:05d}_{y}.{fmt}"
-        p.write_bytes(write(draft(rng, a, y), fmt))
+        p.write_bytes(write(make(a, y), fmt))
         paths.append(p)
     return paths
 
