@@ -35,6 +35,8 @@ from gxlint import __version__
 from gxlint.config import Config
 from gxlint.findings import CellRef, Finding, RowContext
 from gxlint.origin import Origin
+from gxlint.read import read_file_bytes
+from gxlint.read.document import ReadError
 
 CACHE_DIR_NAME = ".gxlint_cache"
 FORMAT = "v1"
@@ -95,57 +97,6 @@ def rules_fingerprint(rules_paths: tuple[str, ...]) -> str:
 def config_fingerprint(config: Config) -> str:
     data = dataclasses.asdict(config)
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-# -- findings as JSON ---------------------------------------------------------------------------------------------
-
-def _origin(d: dict[str, Any] | None) -> Origin:
-    if not d:
-        return Origin()
-    if d.get("bbox") is not None:
-        d = {**d, "bbox": tuple(d["bbox"])}
-    return Origin(**d)
-
-
-def _cellref(c: CellRef) -> list[str]:
-    return [c.table, c.row, c.col, c.table_name, c.row_label, c.col_label]
-
-
-def finding_to_json(f: Finding) -> dict[str, Any]:
-    """Everything a Finding holds except its path (the entry is found through the path)."""
-    d: dict[str, Any] = {"code": f.code, "level": f.level, "message": f.message}
-    o = f.origin.as_dict()
-    if o:
-        d["origin"] = o
-    if f.cell is not None:
-        d["cell"] = _cellref(f.cell)
-    if f.values:
-        d["values"] = f.values
-    if f.cells:
-        d["cells"] = [_cellref(c) for c in f.cells]
-    for k in ("rule_name", "snippet", "message_en"):
-        v = getattr(f, k)
-        if v:
-            d[k] = v
-    if f.context is not None:
-        d["context"] = [f.context.label, [list(c) for c in f.context.cells], list(f.context.involved)]
-    return d
-
-
-def finding_from_json(d: dict[str, Any], path: str) -> Finding:
-    return Finding(
-        code=d["code"], level=d["level"], message=d["message"], path=path, origin=_origin(d.get("origin")),
-        cell=CellRef(*d["cell"]) if d.get("cell") else None, values=d.get("values") or {},
-        cells=tuple(CellRef(*c) for c in d.get("cells") or ()), rule_name=d.get("rule_name", ""),
-        snippet=d.get("snippet", ""), message_en=d.get("message_en", ""), context=_context(d.get("context")),
-    )
-
-
-def _context(d: list[Any] | None) -> RowContext | None:
-    if not d:
-        return None
-    label, cells, involved = d
-    return RowContext(label, tuple((a, b, c) for a, b, c in cells), tuple(involved))
 
 
 # -- findings as compact rows (what entries hold) ---------------------------------------------------------------------
@@ -253,23 +204,9 @@ class CachedResult:
 
 # -- the store ----------------------------------------------------------------------------------------------------
 
-_O_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)
-
-
-def _read(path: str) -> bytes:
-    """A whole file with plain system calls, no buffered file object: an entry is small and read once. A read that
-    comes back short is the end of the file (were it not, the entry would not decode: a miss)."""
-    fd = os.open(path, _O_READ)
-    try:
-        chunk = os.read(fd, 1 << 16)
-        if len(chunk) < 1 << 16:
-            return chunk
-        parts = [chunk]
-        while chunk := os.read(fd, 1 << 20):
-            parts.append(chunk)
-        return b"".join(parts)
-    finally:
-        os.close(fd)
+# entries are read like inputs (read_file_bytes: plain reads, regular files only) but with a far larger bound: the
+# cross-report entry of a batch of 100,000 reports is tens of megabytes
+ENTRY_LIMIT = 1 << 30
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -342,8 +279,8 @@ class Cache:
 
     def get(self, key: str) -> dict[str, Any] | None:
         try:
-            entry = json.loads(_read(self._path(key)))
-        except (OSError, ValueError):
+            entry = json.loads(read_file_bytes(self._path(key), ENTRY_LIMIT))
+        except (ReadError, ValueError):
             self.misses += 1
             return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT:
@@ -381,8 +318,8 @@ class Cache:
     def get_summary(self, key: str) -> dict[str, Any] | None:
         """A file's cross-report summary, stored beside its findings and read only when the cross pass runs."""
         try:
-            data = json.loads(_read(self._path(key, ".summary.json")))
-        except (OSError, ValueError):
+            data = json.loads(read_file_bytes(self._path(key, ".summary.json"), ENTRY_LIMIT))
+        except (ReadError, ValueError):
             return None
         return data if isinstance(data, dict) else None
 

@@ -338,11 +338,9 @@ def _merge(result: FileResult, extra: list, config: Config) -> tuple[list, list,
 def _apply_merge(result: FileResult, added: list, suppressed: list, withdrawn: set[tuple[Any, ...]]) -> None:
     """Withdraw the own pass's GX004 findings keyed in `withdrawn`, add `suppressed` and `added` (findings sorted)."""
     from gxlint.findings import Finding
-    from gxlint.suppress import CODE
+    from gxlint.suppress import withdraw
 
-    if withdrawn:
-        result.findings = [f for f in result.findings
-                           if not (f.code == CODE and (f.origin.line, f.origin.col, f.snippet) in withdrawn)]
+    withdraw(result, withdrawn)
     result.suppressed.extend(suppressed)
     if not added:
         return

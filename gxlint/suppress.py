@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import regex
 
@@ -181,6 +181,13 @@ def apply(findings: list[Finding], path: str, ran: Collection[str], known: Colle
     return kept, suppressed
 
 
+def withdraw(result: FileResult, keys: Collection[tuple[Any, ...]]) -> None:
+    """Drop the own pass's GX004 findings keyed (line, col, snippet) in `keys`: their directives turned out to be used."""
+    if keys:
+        result.findings = [f for f in result.findings
+                           if not (f.code == CODE and (f.origin.line, f.origin.col, f.snippet) in keys)]
+
+
 def apply_late(result: FileResult, late: list[Finding], lines: Iterable[str] | None = None,
                withdrawn: set[tuple[int, int, str]] | None = None) -> list[Finding]:
     """Findings added to a result after its own pass (the cross-report rules): those the file's directives cover go to
@@ -209,9 +216,7 @@ def apply_late(result: FileResult, late: list[Finding], lines: Iterable[str] | N
     used = {(d.line, d.col, d.text if c == "*" else f"{d.text} {c}") for d in directives for c in d.used}
     if withdrawn is not None:
         withdrawn.update(used)
-    if used:
-        result.findings = [f for f in result.findings
-                           if not (f.code == CODE and (f.origin.line, f.origin.col, f.snippet) in used)]
+    withdraw(result, used)
     return kept
 
 

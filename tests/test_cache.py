@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gxlint.cache import Cache, clean, default_cache_dir, finding_from_json, finding_to_json
+from gxlint.cache import Cache, FindingPacker, FindingUnpacker, clean, default_cache_dir
 from gxlint.config import Config
 from gxlint.run import CheckOptions, run_check
 
@@ -179,8 +179,9 @@ def test_findings_round_trip_through_json(folder: Path) -> None:
 
     result = lint_path(str(folder / "r1.txt"), Config(), ruleset(Config()))
     assert result.findings
-    for f in result.findings:
-        back = finding_from_json(json.loads(json.dumps(finding_to_json(f))), f.path)
+    pack = FindingPacker()
+    rows, strings = json.loads(json.dumps([pack.rows(result.findings), pack.strings]))
+    for f, back in zip(result.findings, FindingUnpacker(strings).findings(rows, result.path), strict=True):
         assert back == f and back.fingerprint() == f.fingerprint()
 
 

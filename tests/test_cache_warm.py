@@ -247,10 +247,11 @@ def test_read_file_bytes_reads_past_one_chunk_and_stops_at_the_limit(tmp_path: P
 
 
 def test_cache_entries_of_any_size_are_read_whole(tmp_path: Path) -> None:
-    from gxlint.cache import _read
+    from gxlint.cache import ENTRY_LIMIT
+    from gxlint.read import read_file_bytes
 
     for size in (0, 1, (1 << 16) - 1, 1 << 16, (1 << 16) + 1, 3 << 20):
         p = tmp_path / f"e{size}"
         data = bytes(i % 251 for i in range(size))
         p.write_bytes(data)
-        assert _read(str(p)) == data
+        assert read_file_bytes(str(p), ENTRY_LIMIT) == data

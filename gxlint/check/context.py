@@ -9,7 +9,7 @@ from gxlint.check.rule import Rule
 from gxlint.findings import CellRef, Finding, RowContext
 from gxlint.origin import Origin
 from gxlint.recognise.layouts import Layout, layout
-from gxlint.report import Cell, Report
+from gxlint.report import Cell, Report, StdTable
 
 
 @dataclass
@@ -64,13 +64,21 @@ class Context:
 
     def row_context(self, cell: Cell, cells: tuple[Cell, ...]) -> RowContext | None:
         table = self.report.tables.get(cell.table)
-        # a cross-report Summary stands in for the report there: its tables hold digests, not rows
-        row_of = getattr(table, "row", None)
-        row = row_of(cell.row) if row_of is not None else None
+        if not isinstance(table, StdTable):  # a cross-report Summary's tables hold digests, not rows
+            return None
+        row = table.row(cell.row)
         if row is None:
             return None
-        lay = self.layout
-        spec = lay.table(cell.table) if lay else None
-        labels = {c.id: c.label for c in spec.columns} if spec else {}
+        labels = self._column_labels(cell.table)
         return RowContext(row.label, tuple((c.col, labels.get(c.col, c.col), c.raw) for c in row.cells),
                           tuple(c.raw for c in cells))
+
+    def _column_labels(self, table_id: str) -> dict[str, str]:
+        """Column id → label of a layout table, once per report (every cell finding of the table asks)."""
+        key = ("column_labels", table_id)
+        labels = self.cache.get(key)
+        if labels is None:
+            lay = self.layout
+            spec = lay.table(table_id) if lay else None
+            labels = self.cache[key] = {c.id: c.label for c in spec.columns} if spec else {}
+        return labels

@@ -38,9 +38,8 @@ FORMATS: dict[str, str] = {
 }
 # formats whose output is a document for machines: never coloured
 MACHINE_FORMATS = ("json", "sarif", "junit", "html", "github")
-# which files' recognised Reports a format draws from: "all" (the run keeps them: no cache hits), "findings" (files
-# with findings are parsed again after a cache hit), "none". A user's template gets "all". The text format draws a
-# finding's table row from the finding itself (findings.RowContext), so it needs none.
+# which files' recognised Reports a format draws from: "all" (the run keeps them: no cache hits) or "none". A user's
+# template gets "all". A finding carries its own table row (findings.RowContext), so the text format needs none.
 NEEDS_REPORTS: dict[str, str] = {"html": "all", "json": "all"}
 
 

@@ -243,23 +243,19 @@ def finding_dict(f: Finding, n: int, rel: str, uri: str, rule_index: dict[str, i
     cell = cell_of(f.cell) if f.cell is not None else None
     line = o.line
     location = o.describe()
-    if brief:
-        return {
-            "id": f"f{n}", "code": f.code, "level": f.level, "level_zh": LEVEL_ZH.get(f.level, f.level),
-            "sarif_level": SARIF_LEVEL.get(f.level, "note"), "github_level": GITHUB_LEVEL.get(f.level, "notice"),
-            "rank": LEVEL_RANK.get(f.level, 0), "rule": f.rule_name, "rule_index": rule_index.get(f.code),
-            "message": f.message, "message_en": f.message_en, "path": f.path, "relpath": rel, "uri": uri,
-            "line": line, "col": o.col, "end_line": o.end_line, "end_col": o.end_col, "location": location,
-            "position": f"{line}:{o.col or 1}" if line is not None else location, "cell": cell, "snippet": f.snippet,
-        }
-    values = dict(f.values)
-    return {
+    common = {
         "id": f"f{n}", "code": f.code, "level": f.level, "level_zh": LEVEL_ZH.get(f.level, f.level),
         "sarif_level": SARIF_LEVEL.get(f.level, "note"), "github_level": GITHUB_LEVEL.get(f.level, "notice"),
         "rank": LEVEL_RANK.get(f.level, 0), "rule": f.rule_name, "rule_index": rule_index.get(f.code),
         "message": f.message, "message_en": f.message_en, "path": f.path, "relpath": rel, "uri": uri,
         "line": line, "col": o.col, "end_line": o.end_line, "end_col": o.end_col, "location": location,
         "position": f"{line}:{o.col or 1}" if line is not None else location,
+    }
+    if brief:
+        return {**common, "cell": cell, "snippet": f.snippet}
+    values = dict(f.values)
+    return {
+        **common,
         "origin": o.as_dict(), "cell": cell,
         "cells": [cell_of(c) for c in f.cells], "values": values,
         "arithmetic": values.get("left") is not None and values.get("right") is not None,
@@ -322,12 +318,10 @@ def _tables(report: Report | None, findings: list[dict[str, Any]]) -> list[dict[
 
 
 def _report_of(res: FileResult, reports: str) -> Report | None:
-    """The file's Report: kept by the run, or (a cached result keeps none) parsed again when the output needs it —
-    `reports` is "all", "findings" (only files with findings) or "none"."""
+    """The file's Report: kept by the run, or (a cached result keeps none) parsed again when the output draws every
+    report (`reports` "all"; "none": only what the run kept)."""
     if res.report is not None or res.error is not None or reports == "none":
         return res.report
-    if reports == "findings" and not res.findings:
-        return None
     from gxlint.api import parse_file
 
     try:
@@ -336,7 +330,7 @@ def _report_of(res: FileResult, reports: str) -> Report | None:
         return None
 
 
-def build(run: RunResult, cwd: Path | None = None, reports: str = "findings", sources: bool = True,
+def build(run: RunResult, cwd: Path | None = None, reports: str = "none", sources: bool = True,
           brief: bool = False) -> dict[str, Any]:
     """The model. `reports`: see _report_of; `sources`: read the source lines of text-format files with findings
     (each finding's `source`, None without them: only formats that show the line need them); `brief`: findings with
