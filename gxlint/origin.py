@@ -30,6 +30,11 @@ class Origin:
         return Origin(self.line, self.col + chars, page=self.page, paragraph=self.paragraph,
                       table=self.table, row=self.row, cell=self.cell, bbox=self.bbox)
 
+    def as_tuple(self) -> tuple[int | tuple[float, float, float, float] | None, ...]:
+        """The fields in order: Origin(*o.as_tuple()) == o. What compact records (cross-report summaries) keep."""
+        return (self.line, self.col, self.end_line, self.end_col, self.page, self.bbox, self.paragraph, self.table,
+                self.row, self.cell)
+
     def describe(self) -> str:
         """Human wording, in Chinese, as shown to clerks ("第12行第3列", "第2页", "表格1第3行第2格")."""
         parts: list[str] = []

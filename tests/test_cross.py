@@ -16,9 +16,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _output_helpers import write_report
 
 from gxlint.batch import cross_pass
-from gxlint.check.kinds.cross import Summary, SummaryCell, previous_of, summarise
+from gxlint.check.kinds.cross import Summary, previous_of, summarise
 from gxlint.origin import Origin
 from gxlint.run import CheckOptions, run_check
 
@@ -139,7 +140,7 @@ def _summary(path: str, agency: str, year: int, text: str = "", **cells: float) 
     folded = prose(text)
     arr = text_shingles(folded) if text else shingle_array("")
     return Summary(path=path, format="txt", agency=agency, agency_key=agency_key(agency), year=year, layout="2021",
-                   cells={k.replace("__", "/"): SummaryCell(v, str(v), Origin(line=1, col=1))
+                   cells={k.replace("__", "/"): (v, str(v), Origin(line=1, col=1).as_tuple())
                           for k, v in cells.items()},
                    body_len=len(text), shingle_count=len(arr), sig=signature_bytes(arr) if text else b"",
                    body=zlib.compress(folded.encode()) if text else b"")
@@ -155,6 +156,22 @@ def test_summary_json_round_trip() -> None:
     s = _summary("a.txt", "甲县", 2024, "一、总体情况" * 80, t3__r2__natural=3)
     back = Summary.from_json(s.as_json())
     assert back == s
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".pdf"])  # line/col origins, and page/box ones
+def test_summary_of_a_real_report_survives_pickling_and_json(tmp_path: Path, suffix: str) -> None:
+    """Workers send summaries to the main process by pickling, and the cache stores them as JSON: both must give
+    back the same cells (with their origins) and tables."""
+    import pickle
+
+    from gxlint.api import parse_file
+
+    s = summarise(parse_file(str(write_report(tmp_path / f"r{suffix}", 2023, "某某县财政局"))))
+    assert len(s.cells) >= 14 and set(s.tables) == {"t3", "t4"}
+    origin = Origin(*s.cells["t3/r2/natural"][2])
+    assert (origin.line is not None) if suffix == ".txt" else (origin.page is not None and origin.bbox is not None)
+    assert pickle.loads(pickle.dumps(s)) == s
+    assert Summary.from_json(s.as_json()) == s
 
 
 def test_agency_names_group_across_scripts_and_widths() -> None:
