@@ -537,62 +537,100 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
     import numpy as np
 
     from gxlint.check.kinds.cross import MARGIN, has_text
-    from gxlint.similarity import BANDS, NUM_PERM
+    from gxlint.similarity import LSH_VALUES, NUM_PERM, SIG_DTYPE
 
-    idx = [i for i, s in enumerate(summaries) if s is not None and has_text(s) and s.shingle_count]
+    idx = [i for i, s in enumerate(summaries) if s is not None and has_text(s)]
     if len(idx) < 2:
         return {}
-    sigs = np.frombuffer(b"".join(summaries[i].sig for i in idx), dtype="<u8").reshape(len(idx), NUM_PERM)
+    sigs = np.frombuffer(b"".join(summaries[i].sig for i in idx), dtype=SIG_DTYPE).reshape(len(idx), NUM_PERM)
     sizes = np.array([summaries[i].shingle_count for i in idx], dtype=np.float64)
     names: dict[str, int] = {}
     agency_of = agency_of or {}
     agencies = np.array([names.setdefault(agency_of.get(k, k), len(names) + 1) if (k := summaries[i].agency_key)
                          else 0 for i in idx], dtype=np.int64)  # 0: agency unknown (compared with everyone)
-    width = NUM_PERM // BANDS
-    # each band's rows mixed into one 64-bit key; reports sorted by key, so a bucket is a run of that order
-    # (numpy arrays: a few bytes per report and band, not a dict of byte strings)
-    orders: list[Any] = []
-    starts: list[Any] = []
-    ends: list[Any] = []
-    mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+    a, b = _banded_pairs(sigs[:, :LSH_VALUES], max_bucket)
+    differ = (agencies[a] == 0) | (agencies[a] != agencies[b])  # the same agency: GX803's business, not a copy
+    a, b = a[differ], b[differ]
+    stats.candidates = len(a)
+    # estimated from the low byte of each value: a quarter of the bytes to gather for each of the (many) pairs;
+    # two different values agree on it once in 256, which the estimate takes out
+    est = _estimates(sigs.astype(np.uint8), a, b, sizes, chance=1 / 256)
+    good = est >= threshold - MARGIN
+    # a pair is a candidate of each of its reports; each report keeps its `keep` closest, then batch order
+    me = np.concatenate([a[good], b[good]])
+    other = np.concatenate([b[good], a[good]])
+    est = np.concatenate([est[good], est[good]])
+    order = np.lexsort((other, -est, me))
+    me, other = me[order], other[order]
+    rank = np.arange(len(me)) - np.searchsorted(me, me, side="left")
+    out: dict[int, list[int]] = defaultdict(list)
+    for k, j in zip(me[rank < keep].tolist(), other[rank < keep].tolist(), strict=True):
+        out[idx[k]].append(idx[j])
+    for found in out.values():
+        found.sort(key=lambda j: summaries[j].path)
+    return dict(out)
+
+
+def _banded_pairs(values: Any, max_bucket: int) -> tuple[Any, Any]:
+    """The pairs (a, b), a < b, of rows of `values` that agree on every value of at least one of BANDS bands,
+    leaving out buckets of more than `max_bucket` rows (boiler-plate everyone shares). In numpy throughout: a bucket
+    is a run of the rows sorted by the band's key, and its pairs come from index arithmetic, not a loop per row."""
+    import numpy as np
+
+    from gxlint.similarity import BANDS, sorted_unique
+
+    n, width = len(values), values.shape[1] // BANDS
+    mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+                     0x27D4EB2F165667C5, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0xFF51AFD7ED558CCD],
                     dtype=np.uint64)[:width]
-    with np.errstate(over="ignore"):
-        for band in range(BANDS):
-            keys = (sigs[:, band * width:(band + 1) * width] * mult).sum(axis=1, dtype=np.uint64)
-            order = np.argsort(keys, kind="stable")
-            sorted_keys = keys[order]
-            first = np.searchsorted(sorted_keys, keys, side="left")
-            last = np.searchsorted(sorted_keys, keys, side="right")
-            orders.append(order)
-            starts.append(first)
-            ends.append(last)
-    out: dict[int, list[int]] = {}
-    pairs = 0
-    for k in range(len(idx)):
-        near: set[int] = set()
-        for band in range(BANDS):
-            lo, hi = starts[band][k], ends[band][k]
-            if 1 < hi - lo <= max_bucket:
-                near.update(orders[band][lo:hi].tolist())
-        near.discard(k)
-        if not near:
+    codes = np.empty(0, dtype=np.int64)  # a·n + b
+    for band in range(BANDS):
+        with np.errstate(over="ignore"):  # the band's values mixed into one 64-bit key
+            keys = (values[:, band * width:(band + 1) * width] * mult).sum(axis=1, dtype=np.uint64)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, n])
+        use = (sizes > 1) & (sizes <= max_bucket)
+        starts, sizes = starts[use], sizes[use]
+        if not len(starts):
             continue
-        cand = np.fromiter(near, dtype=np.int64, count=len(near))
-        cand.sort()
-        if agencies[k]:
-            cand = cand[agencies[cand] != agencies[k]]  # the same agency: GX803's business, not a copy
-        if not len(cand):
-            continue
-        pairs += len(cand)
-        jac = (sigs[cand] == sigs[k]).sum(axis=1) / NUM_PERM
-        est = jac * (sizes[cand] + sizes[k]) / ((1 + jac) * np.minimum(sizes[cand], sizes[k]))
-        good = est >= threshold - MARGIN
-        if not good.any():
-            continue
-        cand, est = cand[good], est[good]
-        if len(cand) > keep:
-            order = np.lexsort((cand, -est))[:keep]
-            cand = np.sort(cand[order])
-        out[idx[k]] = sorted((idx[j] for j in cand.tolist()), key=lambda j: summaries[j].path)
-    stats.candidates = pairs // 2
+        # each member of a bucket with each later member: `firsts` repeated once per later member
+        member = np.repeat(starts, sizes) + _ramps(sizes)
+        later = np.repeat(starts + sizes, sizes) - member - 1
+        firsts = np.repeat(member, later)
+        seconds = firsts + 1 + _ramps(later)
+        x, y = order[firsts].astype(np.int64), order[seconds].astype(np.int64)
+        codes = sorted_unique(np.concatenate([codes, np.minimum(x, y) * n + np.maximum(x, y)]))
+    return codes // n, codes % n
+
+
+def _ramps(lengths: Any) -> Any:
+    """0, 1, …, m-1 for each m of `lengths`, concatenated."""
+    import numpy as np
+
+    total = int(lengths.sum())
+    return np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+
+
+def _estimates(table: Any, a: Any, b: Any, sizes: Any, chance: float = 0.0) -> Any:
+    """_estimate for the pairs (a[i], b[i]) of rows of `table`, in slices (bounded temporaries)."""
+    import numpy as np
+
+    out = np.empty(len(a), dtype=np.float64)
+    for lo in range(0, len(a), 65536):
+        sl = slice(lo, lo + 65536)
+        out[sl] = _estimate(table[a[sl]] == table[b[sl]], sizes[a[sl]], sizes[b[sl]], chance)
     return out
+
+
+def _estimate(equal: Any, size: Any, size_me: Any, chance: float = 0.0) -> Any:
+    """Estimated containment of each candidate (rows of `equal`: its signature values equal to mine) — the share
+    of equal values estimates Jaccard similarity J (less the share `chance` that unequal values agree by), and
+    |A∩B| = J·(|A| + |B|) / (1 + J)."""
+    import numpy as np
+
+    jac = np.count_nonzero(equal, axis=1) / equal.shape[1]
+    if chance:
+        jac = np.maximum(0.0, (jac - chance) / (1 - chance))
+    return jac * (size + size_me) / ((1 + jac) * np.minimum(size, size_me))

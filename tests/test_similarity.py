@@ -14,7 +14,7 @@ MASK = (1 << 64) - 1
 
 def reference(hashes: list[int]) -> list[int]:
     """Bin = top bits; value = the bin's least hash; an empty bin borrows from the next filled bin to its right
-    (circularly), shifted by distance × _ROTATE."""
+    (circularly), shifted by distance × _ROTATE; the low 32 bits kept."""
     if not hashes:
         return [EMPTY] * NUM_PERM
     shift = 64 - (NUM_PERM.bit_length() - 1)
@@ -25,17 +25,17 @@ def reference(hashes: list[int]) -> list[int]:
     out = []
     for j in range(NUM_PERM):
         t = next(t for t in range(NUM_PERM) if (j + t) % NUM_PERM in least)
-        out.append((least[(j + t) % NUM_PERM] + t * _ROTATE) & MASK)
+        out.append((least[(j + t) % NUM_PERM] + t * _ROTATE) & MASK & 0xFFFFFFFF)  # kept: the low 32 bits
     return out
 
 
 def sig(values: list[int] | np.ndarray) -> np.ndarray:
-    return np.frombuffer(signature_bytes(sorted_unique(np.array(values, dtype=np.uint64))), dtype="<u8")
+    return np.frombuffer(signature_bytes(sorted_unique(np.array(values, dtype=np.uint64))), dtype="<u4")
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=MASK), max_size=300)
-       | st.lists(st.integers(min_value=0, max_value=(1 << 59)), max_size=20))  # few bins filled
+       | st.lists(st.integers(min_value=0, max_value=(1 << 59)), max_size=20))  # few bins filled: most borrowed
 def test_signature_is_its_definition(hashes: list[int]) -> None:
     assert sig(hashes).tolist() == reference(sorted(set(hashes)))
 
@@ -50,13 +50,13 @@ def _random_pair(rng: np.random.Generator, n: int, overlap: float) -> tuple[np.n
 
 def test_estimates_are_unbiased_for_long_and_short_texts() -> None:
     rng = np.random.default_rng(20261203)
-    for n in (12, 40, 1500):  # 12 shingles fill at most 12 of 64 bins: the rest are borrowed
+    for n in (12, 40, 1500):  # 12 shingles fill at most 12 of 256 bins: the rest are borrowed
         errors = []
         for _ in range(150):
             a, b, true = _random_pair(rng, n, float(rng.random()))
             errors.append(estimate_jaccard(sig(a).tobytes(), sig(b).tobytes()) - true)
         assert abs(float(np.mean(errors))) < 0.03, n
-        assert float(np.std(errors)) < 0.1, n
+        assert float(np.std(errors)) < (0.1 if n < 100 else 0.04), n  # 256 bins: about 0.025 on long texts
 
 
 def test_disjoint_short_texts_do_not_look_alike_and_equal_ones_do() -> None:
@@ -66,3 +66,27 @@ def test_disjoint_short_texts_do_not_look_alike_and_equal_ones_do() -> None:
         assert estimate_jaccard(sig(a).tobytes(), sig(b).tobytes()) <= 0.2
         assert estimate_jaccard(sig(a).tobytes(), sig(a[::-1]).tobytes()) == 1.0
     assert sig([]).tolist() == [EMPTY] * NUM_PERM
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=2), min_size=64, max_size=64), max_size=40),
+       st.integers(min_value=2, max_value=6))
+def test_banded_pairs_are_the_pairs_sharing_a_small_bucket(rows: list[list[int]], max_bucket: int) -> None:
+    """The numpy banding of the batch's copy search against its definition: (a, b), a < b, agree on all four values
+    of some band whose bucket (the rows with those values) has at most `max_bucket` rows."""
+    from gxlint.batch import _banded_pairs
+    from gxlint.similarity import BANDS
+
+    values = np.array(rows, dtype=np.uint32).reshape(len(rows), 64)
+    a, b = _banded_pairs(values, max_bucket)
+    got = set(zip(a.tolist(), b.tolist(), strict=True))
+    want = set()
+    width = 64 // BANDS
+    for band in range(BANDS):
+        buckets: dict[tuple[int, ...], list[int]] = {}
+        for i, r in enumerate(rows):
+            buckets.setdefault(tuple(r[band * width:(band + 1) * width]), []).append(i)
+        for members in buckets.values():
+            if len(members) <= max_bucket:
+                want.update((x, y) for x in members for y in members if x < y)
+    assert got == want

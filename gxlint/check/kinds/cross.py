@@ -23,7 +23,7 @@ from gxlint.normalise import normalise_label
 from gxlint.origin import Origin
 from gxlint.report import NUMBER, Cell, Report, StdTable
 from gxlint.similarity import (
-    EMPTY,
+    NUM_PERM,
     containment,
     estimate_containment,
     prose,
@@ -416,4 +416,4 @@ def _same_tables(rule: Rule, me: Summary, prev: Summary) -> Iterator[Finding]:
 
 
 def has_text(s: Summary) -> bool:
-    return len(s.sig) >= 8 and s.sig[:8] != EMPTY.to_bytes(8, "little")
+    return s.shingle_count > 0 and len(s.sig) == NUM_PERM * 4
