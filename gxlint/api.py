@@ -13,6 +13,7 @@ from gxlint.check.loader import builtin_rules_dir, load_rules
 from gxlint.check.rule import Rule
 from gxlint.config import Config
 from gxlint.findings import Finding
+from gxlint.origin import MappedOrigin
 from gxlint.read import read_path
 from gxlint.read.document import ReadError
 from gxlint.recognise import recognise
@@ -99,7 +100,17 @@ def lint_path(path: str, config: Config, rules: tuple[Rule, ...] | None = None) 
     return _finish(FileResult(path, report, findings), config, rules)
 
 
+def settle(report: Report) -> None:
+    """Checked: an HTML report's line origins let go of the page they map characters into (a batch that keeps
+    its reports for the HTML output would otherwise keep every page's source in memory)."""
+    for _s, _e, origin, _r in report.segments:
+        if isinstance(origin, MappedOrigin):
+            origin.settle()
+
+
 def _finish(result: FileResult, config: Config, rules: tuple[Rule, ...] = ()) -> FileResult:
+    if result.report is not None and result.report.format == "html":
+        settle(result.report)
     if rules and result.report is not None and result.report.format in ("txt", "md", "html"):
         from gxlint.suppress import apply_to_result
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 # Treated as immutable, not frozen: a frozen __init__ (object.__setattr__ per field) costs three times as much,
@@ -57,7 +59,53 @@ class Origin:
     def as_dict(self) -> dict[str, object]:
         values = (self.line, self.col, self.end_line, self.end_col, self.page, self.bbox, self.paragraph, self.table,
                   self.row, self.cell)  # in __slots__ order (attribute reads, not getattr by name: once per finding)
-        return {k: v for k, v in zip(self.__slots__, values, strict=True) if v is not None}
+        return {k: v for k, v in zip(Origin.__slots__, values, strict=True) if v is not None}
+
+
+class MappedOrigin(Origin):
+    """The origin of a line whose text is not a plain copy of the source (HTML: the text of several elements with
+    markup and entities between them), with a way to find where its k-th character stands. `shifted` asks it
+    (lazily: only for the few characters a finding points at) and falls back to the line's own origin — never to
+    counting characters from the start tag, which lands inside the markup.
+
+    Equal to, hashed as and pickled as the plain Origin of its fields: the mapping stays in the reading process."""
+
+    __slots__ = ("_locate",)
+
+    def __init__(self, base: Origin, locate: Callable[[int], tuple[int, int] | None]) -> None:
+        super().__init__(base.line, base.col, base.end_line, base.end_col, base.page, base.bbox, base.paragraph,
+                         base.table, base.row, base.cell)
+        self._locate = locate
+
+    def settle(self) -> None:
+        """Forget the mapping (and the page it holds): its report has been checked."""
+        self._locate = _nowhere
+
+    def shifted(self, chars: int) -> Origin:
+        try:
+            where = self._locate(chars)
+        except Exception:  # a position is a help for the reader, never worth a crash
+            where = None
+        if where is None:
+            return self.plain()
+        return Origin(where[0], where[1], page=self.page, paragraph=self.paragraph, table=self.table, row=self.row,
+                      cell=self.cell, bbox=self.bbox)
+
+    def plain(self) -> Origin:
+        return Origin(*self.as_tuple())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Origin) and self.as_tuple() == other.as_tuple()
+
+    def __hash__(self) -> int:
+        return hash(self.as_tuple())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Origin, self.as_tuple())
+
+
+def _nowhere(_chars: int) -> None:
+    return None
 
 
 NOWHERE = Origin()

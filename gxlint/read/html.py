@@ -8,6 +8,7 @@ reports line numbers, so columns come from a small scan of the source's start ta
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import functools
 import re
@@ -18,7 +19,7 @@ from itertools import repeat
 
 from lxml import etree
 
-from gxlint.origin import Origin
+from gxlint.origin import MappedOrigin, Origin
 from gxlint.read.document import MAX_PIECES, Block, Document, Line, RawCell, ReadError, Table, too_many
 from gxlint.read.encoding import decode
 
@@ -226,7 +227,8 @@ class _TagIndex:
     in document order, which survives multi-line start tags and minified one-line pages alike."""
 
     def __init__(self, text: str, root: Element) -> None:
-        buckets: dict[tuple[int, str], deque[tuple[int, int]]] = {}
+        self.source = _Source(text)
+        buckets: dict[tuple[int, str], deque[tuple[int, int, int]]] = {}
         # tags come in source order, so lines are counted forward from the previous tag (no per-tag search from
         # the start of the text); `line` is the line of offset `last`, `line_start` the offset that line starts at
         count, rfind = text.count, text.rfind
@@ -236,7 +238,7 @@ class _TagIndex:
             if newlines:
                 line += newlines
                 line_start = rfind("\n", last, start) + 1
-            pos = (line, start - line_start + 1)
+            pos = (line, start - line_start + 1, end)
             newlines = count("\n", start, end)
             if newlines:
                 line += newlines
@@ -247,7 +249,8 @@ class _TagIndex:
             if queue is None:
                 buckets[key] = queue = deque()
             queue.append(pos)
-        self.positions: dict[Element, tuple[int, int | None]] = {}
+        # line and column of the "<", and the offset of the ">" (-1: implied by the parser, no tag in the source)
+        self.positions: dict[Element, tuple[int, int | None, int]] = {}
         positions = self.positions
         for el in root.iter(etree.Element):  # elements only: comments and entities have no start tag
             sourceline = el.sourceline
@@ -257,7 +260,7 @@ class _TagIndex:
             if queue:
                 positions[el] = queue.popleft()
             elif sourceline < _LIBXML_LINE_CAP:
-                positions[el] = (sourceline, None)  # an element the parser implied: no tag to point at
+                positions[el] = (sourceline, None, -1)  # an element the parser implied: no tag to point at
 
     def origin(self, el: Element | None, **where: int) -> Origin:
         pos = self.positions.get(el) if el is not None else None
@@ -267,6 +270,88 @@ class _TagIndex:
                 return Origin(line=line, **where)
             return Origin(**where)
         return Origin(line=pos[0], col=pos[1], **where)
+
+
+
+class _Source:
+    """The decoded page, for finding where a character of a line's text stands. Lines hold it (not the parse tree)
+    until their report is checked (api.lint_path settles their origins)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._line_starts: list[int] | None = None
+
+    def locate(self, frags: list[str], sources: list[tuple[int, bool]], k: int) -> tuple[int, int] | None:
+        """Line and column of character k of _collapse("".join(frags)). sources[i] is where frags[i] starts in the
+        page, or for an element's tail (True) a place before it: the tail stands after its element's end tag, which
+        nothing records, so its first characters are looked for from there. None when a fragment is not found."""
+        index = _collapse_map("".join(frags))
+        if not 0 <= k < len(index):
+            return None
+        p = index[k]
+        start = 0
+        for frag, (at, tail) in zip(frags, sources, strict=True):
+            if p < start + len(frag):
+                known = 0  # the fragment's character at page offset `at`
+                if tail:
+                    at, known = self._find_tail(frag, at)
+                return None if at < 0 else self._position(self._sync(at, known, frag, p - start))
+            start += len(frag)
+        return None
+
+    def _find_tail(self, tail: str, after: int) -> tuple[int, int]:
+        """(page offset, index in the tail) of the tail's first run of characters written as themselves in the
+        page (not white space, not what entities stand for), looked for from `after`: (-1, 0) if not found."""
+        m = _PLAIN_RUN.search(tail)
+        if after < 0 or m is None:
+            return -1, 0
+        found = self.text.find(m.group(0)[:8], after, after + 100_000)
+        return found, m.start()
+
+    def _sync(self, at: int, known: int, frag: str, off: int) -> int:
+        """The page offset of the fragment's character `off`, given that its character `known` is at `at`.
+        Entities (&nbsp; is one character of text, six of source) shift what follows them: then the character's
+        surroundings are looked for a little further on."""
+        text = self.text
+        target = at + off - known
+        probe = frag[off:off + 4]
+        if target >= 0 and text.startswith(probe, target):
+            return target
+        found = text.find(probe, max(at, target), max(at, target) + 64 + 8 * abs(off - known))
+        return found if found >= 0 else at
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        starts = self._line_starts
+        if starts is None:
+            starts = self._line_starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
+        i = bisect.bisect_right(starts, offset) - 1
+        return i + 1, offset - starts[i] + 1
+
+
+# characters an HTML page writes as themselves (not white space, not markup characters an entity stands for)
+_PLAIN_RUN = re.compile(r"[^\s<>&\"'\u00a0\u3000]{2,}")
+
+
+def _collapse_map(text: str) -> list[int]:
+    """For each character of _collapse(text), its index in `text` (a run of white space: its first character)."""
+    kept: list[int] = []
+    last = 0
+    n = len(text)
+    for m in _ASCII_SPACE.finditer(text):
+        kept.extend(range(last, m.start()))
+        s, e = m.start(), m.end()
+        vanish = "\n" in m.group(0) and 0 < s and e < n and _wide(text[s - 1]) and _wide(text[e])
+        if not vanish:
+            kept.append(s)
+        last = e
+    kept.extend(range(last, n))
+    lead = 0
+    while lead < len(kept) and (text[kept[lead]] in _STRIP):
+        lead += 1
+    trail = len(kept)
+    while trail > lead and (text[kept[trail - 1]] in _STRIP):
+        trail -= 1
+    return kept[lead:trail]
 
 
 def _start_tags(text: str) -> Iterator[tuple[str, int, int]]:
@@ -545,6 +630,8 @@ class _Walker:
         self.skip_chrome = skip_chrome
         self.blocks: list[Block] = []
         self.frags: list[str] = []
+        self.sources: list[tuple[int, bool]] = []  # where each fragment starts in the page (see _Source.locate)
+        self.cursor = -1  # the page offset of the last text or block seen: tails are looked for after it
         self.line_origin: Origin | None = None
         self.anchor: Element | None = None  # the start tag a new line would point at
         self.table_count = 0
@@ -571,7 +658,7 @@ class _Walker:
             if el is not root:
                 tail = el.tail
                 if tail:
-                    self._text(tail)
+                    self._text(tail, el, True)
         self._flush()
 
     def _visit(self, el: Element, root: Element) -> int:
@@ -598,29 +685,42 @@ class _Walker:
             if self.frags:
                 self._flush()
             self.anchor = el
+            pos = self.index.positions.get(el)
+            if pos is not None and pos[2] >= self.cursor:
+                self.cursor = pos[2] + 1
             text = el.text
             if text:
-                self._text(text)
+                self._text(text, el, False)
             return _CLOSE_BLOCK
         text = el.text
         if text:
-            self._text(text)
+            self._text(text, el, False)
         return _CLOSE_INLINE
 
-    def _text(self, text: str | None) -> None:
-        if not text:
-            return
+    def _text(self, text: str, el: Element, tail: bool) -> None:
         if self.line_origin is None and text.strip(_STRIP):
             self.line_origin = self.index.origin(self.anchor)
         self.frags.append(text)
+        if tail:
+            self.sources.append((self.cursor, True))
+            return
+        pos = self.index.positions.get(el)
+        at = pos[2] + 1 if pos is not None and pos[2] >= 0 else -1
+        if at > self.cursor:
+            self.cursor = at
+        self.sources.append((at, False))
 
     def _flush(self) -> None:
         if not self.frags:
             return  # nothing since the last break (the line origin is set only with a fragment)
         text = _collapse("".join(self.frags))
         if text:
-            self.blocks.append(Line(text, self.line_origin or Origin()))
+            # the line points at its block's start tag; a character in it, at its own place in the source
+            self.blocks.append(Line(text, MappedOrigin(self.line_origin or Origin(),
+                                                       functools.partial(self.index.source.locate, self.frags,
+                                                                         self.sources))))
         self.frags = []
+        self.sources = []
         self.line_origin = None
 
     def _directive(self, comment: Element) -> None:
