@@ -343,9 +343,8 @@ def _lint_one(task: Task) -> Outcome:
         summary = summarise(result.report)
     cache = _STATE.get("cache")
     if cache is not None and task.key and result.error is None and not timeouts:  # a timeout may not recur
-        # the summary first: an entry that says it has one must find it
-        has_summary = summary is not None and cache.put_summary(task.key, summary.as_json())
-        cache.put_result(task.key, result.findings, getattr(result, "suppressed", ()), has_summary, result.about)
+        cache.put_result(task.key, result.findings, getattr(result, "suppressed", ()),
+                         summary.as_json() if summary is not None else None, result.about)
     if not state.keep_reports:
         result.report = None
     return Outcome(task.index, result, summary)

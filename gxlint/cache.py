@@ -39,7 +39,7 @@ from gxlint.read import read_file_bytes
 from gxlint.read.document import ReadError
 
 CACHE_DIR_NAME = ".gxlint_cache"
-FORMAT = "v1"
+FORMAT = "v2"  # v2: a result entry holds its summary on a second line
 _TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
         "# This file is a cache directory tag created by gxlint.\n"
         "# For information about cache directory tags, see https://bford.info/cachedir/\n")
@@ -279,7 +279,8 @@ class Cache:
 
     def get(self, key: str) -> dict[str, Any] | None:
         try:
-            entry = json.loads(read_file_bytes(self._path(key), ENTRY_LIMIT))
+            # a result entry may carry its file's cross-report summary on a second line (put_result)
+            entry = json.loads(read_file_bytes(self._path(key), ENTRY_LIMIT).partition(b"\n")[0])
         except (ReadError, ValueError):
             self.misses += 1
             return None
@@ -309,36 +310,35 @@ class Cache:
             self.misses += 1
             return None
 
-    def put_result(self, key: str, findings: Iterable[Finding], suppressed: Iterable[Finding], summary: bool,
-                   about: dict[str, Any]) -> bool:
+    def put_result(self, key: str, findings: Iterable[Finding], suppressed: Iterable[Finding],
+                   summary: dict[str, Any] | None, about: dict[str, Any]) -> bool:
+        """A file's findings, and its cross-report summary (Summary.as_json) when it has one: in the same file, one
+        write per file of a cold batch, but on a line of its own, so that reading the findings back (every warm
+        run) does not parse it — only a cross pass that is not itself cached does (get_summary)."""
         pack = FindingPacker()
+        extra = b""
+        if summary is not None:
+            try:
+                extra = b"\n" + json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            except (TypeError, ValueError):
+                summary = None
         return self.put(key, {"findings": pack.rows(findings), "suppressed": pack.rows(suppressed),
-                              "summary": summary, "about": about, "strings": pack.strings})
+                              "summary": summary is not None, "about": about, "strings": pack.strings}, extra)
 
     def get_summary(self, key: str) -> dict[str, Any] | None:
-        """A file's cross-report summary, stored beside its findings and read only when the cross pass runs."""
+        """A file's cross-report summary, the second line of its entry."""
         try:
-            data = json.loads(read_file_bytes(self._path(key, ".summary.json"), ENTRY_LIMIT))
+            data = json.loads(read_file_bytes(self._path(key), ENTRY_LIMIT).partition(b"\n")[2] or b"null")
         except (ReadError, ValueError):
             return None
         return data if isinstance(data, dict) else None
 
-    def put_summary(self, key: str, summary: dict[str, Any]) -> bool:
-        if not self.writable:
-            return False
-        try:
-            atomic_write(self._file(key).with_suffix(".summary.json"),
-                         json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        except (OSError, TypeError, ValueError):
-            return False
-        return True
-
-    def put(self, key: str, entry: dict[str, Any]) -> bool:
+    def put(self, key: str, entry: dict[str, Any], extra: bytes = b"") -> bool:
         if not self.writable:
             return False
         try:
             data = json.dumps({"format": FORMAT, **entry}, ensure_ascii=False, separators=(",", ":"),
-                              allow_nan=False).encode("utf-8")
+                              allow_nan=False).encode("utf-8") + extra
         except (TypeError, ValueError):  # a finding value JSON cannot hold: do not cache that file
             return False
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gxlint.cache import Cache, FindingPacker, FindingUnpacker, clean, default_cache_dir
+from gxlint.cache import FORMAT, Cache, FindingPacker, FindingUnpacker, clean, default_cache_dir
 from gxlint.config import Config
 from gxlint.run import CheckOptions, run_check
 
@@ -119,9 +119,9 @@ def test_same_bytes_elsewhere_is_a_separate_entry(folder: Path, tmp_path: Path) 
 def test_damaged_entries_are_misses_and_get_rewritten(folder: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     cold, _ = _run([folder], cache_dir)
-    entries = sorted(e for e in (cache_dir / "v1").rglob("*.json") if b'"findings"' in e.read_bytes())
+    entries = sorted(e for e in (cache_dir / FORMAT).rglob("*.json") if b'"findings"' in e.read_bytes())
     assert len(entries) == 5  # one per file (the cross-report pass over them has an entry of its own)
-    entries[0].write_bytes(b'{"format": "v1", "findi')
+    entries[0].write_bytes(b'{"format": "' + FORMAT.encode() + b'", "findi')
     entries[1].write_text(json.dumps({"format": "v0"}), encoding="utf-8")
     found, stats = _run([folder], cache_dir)
     assert stats["linted"] == 2 and found == cold
@@ -154,7 +154,7 @@ def test_default_cache_dir_is_next_to_the_config(folder: Path, tmp_path: Path) -
     env = {**os.environ, "NO_COLOR": "1"}
     subprocess.run([sys.executable, "-c", "from gxlint.cli import main; main()", "check", "."], cwd=folder, env=env,
                    capture_output=True, check=False)
-    assert (folder / ".gxlint_cache" / "v1").is_dir()
+    assert (folder / ".gxlint_cache" / FORMAT).is_dir()
 
 
 def test_gxlint_clean(folder: Path, tmp_path: Path) -> None:
@@ -223,10 +223,13 @@ def test_summaries_are_read_only_when_the_cross_pass_runs(tmp_path: Path) -> Non
     (d / "2024.txt").write_bytes(_report(1, agency="甲县人民政府", year=2024))
     cache_dir = tmp_path / "cache"
     cold, _ = _run([d], cache_dir)
-    summaries = list(cache_dir.rglob("*.summary.json"))
-    assert len(summaries) == 2
-    for s in summaries:  # gone (a user pruned the cache by hand): the pass recomputes what it needs
-        s.unlink()
+    # each file's summary is the second line of its entry (the cross pass's own entry has none)
+    with_summary = [p for p in cache_dir.rglob("*.json") if b"\n" in p.read_bytes()]
+    assert len(with_summary) == 2
+    for p in with_summary:
+        head, _, summary = p.read_bytes().partition(b"\n")
+        assert json.loads(summary)["year"] in (2023, 2024) and json.loads(head)["summary"] is True
+        p.write_bytes(head)  # gone (a user pruned the cache by hand): the pass recomputes what it needs
     (d / "2022.txt").write_bytes(_report(2, agency="乙县人民政府", year=2022))  # a new batch: the pass runs again
     found, stats = _run([d], cache_dir)
     assert stats["cached"] == 2 and stats["linted"] == 1

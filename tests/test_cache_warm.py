@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gxlint.cache import FindingPacker, FindingUnpacker
+from gxlint.cache import FORMAT, FindingPacker, FindingUnpacker
 from gxlint.findings import CellRef, Finding, RowContext
 from gxlint.origin import Origin
 from gxlint.run import CheckOptions, run_check
@@ -32,8 +32,12 @@ def _state(run) -> dict[str, tuple[list, list, list]]:  # type: ignore[no-untype
 
 
 def _entries(cache_dir: Path, marker: bytes) -> list[Path]:
-    return sorted(p for p in (cache_dir / "v1").rglob("*.json")
-                  if not p.name.endswith(".summary.json") and marker in p.read_bytes())
+    return sorted(p for p in (cache_dir / FORMAT).rglob("*.json") if marker in p.read_bytes())
+
+
+def _head(entry: Path) -> dict:  # type: ignore[type-arg]
+    """An entry's first line: the findings (a second line, when there is one, is the file's cross summary)."""
+    return json.loads(entry.read_bytes().partition(b"\n")[0])
 
 
 # -- the rows ---------------------------------------------------------------------------------------------------
@@ -91,7 +95,7 @@ def test_entries_that_parse_but_do_not_decode_are_misses(tmp_path: Path, damage)
     cache_dir = tmp_path / "c"
     cold = _state(_run(folder, cache_dir))
     (entry,) = _entries(cache_dir, b'"findings"')
-    data = json.loads(entry.read_bytes())
+    data = _head(entry)
     assert data["findings"]
     damage(data)
     entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -160,7 +164,7 @@ def test_a_damaged_cross_entry_is_computed_again(tmp_path: Path) -> None:
     entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert _state(_run(folder, cache_dir)) == cold
     assert json.loads(entry.read_bytes())["strings"] != data["strings"]  # stored again, whole
-    entry.write_bytes(b'{"format":"v1","merged":{"99":[[],[],[]]},"strings":[]}')  # a file the batch has not
+    entry.write_bytes(b'{"format":"' + FORMAT.encode() + b'","merged":{"99":[[],[],[]]},"strings":[]}')  # a file the batch has not
     assert _state(_run(folder, cache_dir)) == cold
 
 
@@ -170,7 +174,7 @@ def test_the_stored_merge_applies_to_a_file_linted_again(tmp_path: Path) -> None
     _pair(folder)
     cache_dir = tmp_path / "c"
     cold = _state(_run(folder, cache_dir))
-    (gone,) = [e for e in _entries(cache_dir, b'"findings"') if json.loads(e.read_bytes())["about"]["year"] == 2025]
+    (gone,) = [e for e in _entries(cache_dir, b'"findings"') if _head(e)["about"]["year"] == 2025]
     gone.unlink()
     warm = _run(folder, cache_dir)
     assert (warm.stats["linted"], warm.stats["cached"]) == (1, 2) and _state(warm) == cold
