@@ -535,7 +535,7 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
     is bounded by 16 bands × max_bucket estimates."""
     import numpy as np
 
-    from gxlint.check.kinds.cross import MARGIN, has_text
+    from gxlint.check.kinds.cross import has_text, margin
     from gxlint.similarity import LSH_VALUES, NUM_PERM, SIG_DTYPE
 
     idx = [i for i, s in enumerate(summaries) if s is not None and has_text(s)]
@@ -554,7 +554,7 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
     # estimated from the low byte of each value: a quarter of the bytes to gather for each of the (many) pairs;
     # two different values agree on it once in 256, which the estimate takes out
     est = _estimates(sigs.astype(np.uint8), a, b, sizes, chance=1 / 256)
-    good = est >= threshold - MARGIN
+    good = est >= threshold - margin(threshold, sizes[a], sizes[b])
     # a pair is a candidate of each of its reports; each report keeps its `keep` closest, then batch order
     me = np.concatenate([a[good], b[good]])
     other = np.concatenate([b[good], a[good]])
