@@ -19,6 +19,7 @@ from lxml import etree
 
 from gxlint.origin import Origin
 from gxlint.read.document import MAX_PIECES, Block, Document, Line, RawCell, ReadError, Table, too_many
+from gxlint.read.docx_inflate import inflate
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
@@ -74,7 +75,7 @@ def _check_package(data: bytes) -> _Members:
         raise ReadError("文档已加密或不是有效的 docx 文件（不是 zip 压缩包）")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        members = _Members(zf)
+        members = _Members(zf, data)
         infos = zf.infolist()
         _check_sizes(infos)
         _check_main_part(zf)
@@ -92,8 +93,9 @@ def _check_package(data: bytes) -> _Members:
 class _Members:
     """The open package and the members already read in full (by name, as zipfile resolves a name)."""
 
-    def __init__(self, zf: zipfile.ZipFile) -> None:
+    def __init__(self, zf: zipfile.ZipFile, data: bytes) -> None:
         self.zf = zf
+        self.data = data
         self.blobs: dict[str, bytes] = {}
 
     def read(self, name: str) -> bytes:
@@ -161,6 +163,12 @@ def _check_no_dtd(members: _Members, info: zipfile.ZipInfo) -> None:
     """Reads the member in chunks (the CRC check also catches a truncated or tampered archive here). A member of
     ordinary size is kept for the reader, so none is inflated twice; a large one is never held whole."""
     zf = members.zf
+    whole = inflate(members.data, zf, info, _KEEP_WHOLE)
+    if whole is not None:  # exactly what the chunked read below would see, and no error: checked in one piece
+        _reject_dtd(whole, info.filename)
+        if zf.NameToInfo.get(info.filename) is info:
+            members.blobs[info.filename] = whole
+        return
     keep: list[bytes] | None = [] if info.file_size <= _KEEP_WHOLE else None
     tail = b""
     first = True
@@ -189,8 +197,9 @@ def _reject_dtd(blob: bytes, name: str) -> None:
         text = blob.decode("utf-16", "replace").encode("utf-8")
     else:
         text = blob
-    # one pass over the (large) styles parts of an ordinary file, which holds no "<!" at all
-    if b"<!" in text and (b"<!DOCTYPE" in text or b"<!ENTITY" in text):
+    # an ordinary file's (large) styles parts hold no "!" at all: memchr finds that several times faster than the
+    # search for "<!" (which stops at every "<")
+    if b"!" in text and (b"<!DOCTYPE" in text or b"<!ENTITY" in text):
         raise ReadError(f"文档包含 XML 实体声明，已拒绝（{name}）")
 
 
