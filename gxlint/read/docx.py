@@ -16,9 +16,10 @@ from typing import Any
 
 from lxml import etree
 
-from gxlint.read.document import MAX_PIECES, Document, ReadError, too_many
+from gxlint.read.document import MAX_PIECES, Block, Document, ReadError, too_many
 from gxlint.read.docx_inflate import inflate
 from gxlint.read.docx_numbering import _Numbering
+from gxlint.read.docx_stream import walk as walk_stream
 from gxlint.read.docx_walk import _Walker
 from gxlint.read.docx_xml import _P, _TC, _W
 
@@ -210,19 +211,27 @@ def _read(path: str, data: bytes, members: _Members) -> Document:
     try:
         numbering = _Numbering(lambda: package.related_element(_RT_NUMBERING),
                                lambda: package.related_element(_RT_STYLES))
-        return _walk(path, main.find(_W + "body"), numbering, meta)
+        return _walk(path, main.find(_W + "body"), numbering, meta, fast=True)
     except _Unusual:
         return _read_python_docx(path, data)
 
 
-def _walk(path: str, body: etree._Element | None, numbering: _Numbering, meta: dict[str, str]) -> Document:
-    walker = _Walker(numbering)
+def _walk(path: str, body: etree._Element | None, numbering: _Numbering, meta: dict[str, str],
+          fast: bool = False) -> Document:
+    """`fast`: the body is from the reader's own parse (lxml's plain elements), so the one-pass stream can read it;
+    python-docx's tree, and any body the stream declines, takes the reference walk."""
+    blocks: list[Block] | None = []
     if body is not None:
         pieces = sum(1 for _ in body.iter(_P, _TC))  # counted in C before the walk builds anything
         if pieces > MAX_PIECES:
             raise too_many(pieces, "段落或单元格")
-        walker.body(body)
-    return Document(path=path, format="docx", blocks=tuple(walker.blocks), meta=meta)
+        blocks = walk_stream(body, numbering) if fast else None
+        if blocks is None:
+            numbering.counters.clear()  # the stream may have numbered paragraphs before it gave up
+            walker = _Walker(numbering)
+            walker.body(body)
+            blocks = walker.blocks
+    return Document(path=path, format="docx", blocks=tuple(blocks), meta=meta)
 
 
 def _read_python_docx(path: str, data: bytes) -> Document:

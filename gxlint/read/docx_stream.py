@@ -1,0 +1,227 @@
+"""The docx body read in one pass over the elements that matter, for speed; `docx_walk` is the reference.
+
+The element-by-element walk visits every run property and cell width (about three elements in four) and pays a
+Python call for each. Here lxml's C iteration yields only paragraphs, tables, rows, cells and text-bearing elements,
+in document order, and each one's place is checked by identity against its parent chain, so the blocks are exactly
+the walk's: a paragraph counts when only content controls stand between it and the body or its cell (a cell, when
+only those stand between it and a row of a table of the body, and so on), and a piece of text belongs to a
+paragraph when nothing the walk does not look into (hidden, text or table elements) stands between them. A body
+with a table anywhere but directly in the body (a layout table holding tables, a table in a text box) is not read
+here: `walk` returns None and the reference walk reads it.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from gxlint.origin import Origin
+from gxlint.read.document import Block, Line, RawCell, Table
+from gxlint.read.docx_numbering import _Numbering
+from gxlint.read.docx_walk import _TEXT_KINDS
+from gxlint.read.docx_xml import (
+    _NUM_PR,
+    _P,
+    _P_PR,
+    _P_STYLE,
+    _TBL,
+    _TC,
+    _TC_PR,
+    _TR,
+    _TR_PR,
+    _W,
+    _WRAPPERS,
+    MAX_COLSPAN,
+    MAX_ROWSPAN,
+    _cell_props,
+    _child,
+    _clean,
+    _flag,
+    _int_attr,
+    _join,
+    _merge_state,
+)
+
+_TEXT, _TAB, _BREAK, _HYPHEN, _PARA, _TABLE, _ROW, _CELL = range(8)
+_KIND = {
+    _W + "t": _TEXT, _W + "tab": _TAB, _W + "ptab": _TAB, _W + "br": _BREAK, _W + "cr": _BREAK,
+    _W + "noBreakHyphen": _HYPHEN, _P: _PARA, _TBL: _TABLE, _TR: _ROW, _TC: _CELL,
+}
+_STREAM = tuple(_KIND)
+_STOP = frozenset(_TEXT_KINDS)  # what the walk does not look into inside a paragraph (its text kinds included)
+
+
+def _through_wrappers(el: etree._Element) -> etree._Element | None:
+    """The nearest ancestor that is not a content control or custom XML wrapper."""
+    parent = el.getparent()
+    while parent is not None and parent.tag in _WRAPPERS:
+        parent = parent.getparent()
+    return parent
+
+
+def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
+    """The blocks the reference walk gives for this body, or None when a table is not directly in the body."""
+    blocks: list[Block] = []
+    paragraph_count = table_count = 0
+    p: etree._Element | None = None  # the paragraph being read (body or emitted cell), else None
+    lines: list[str] = []  # its finished lines
+    line: list[str] = []  # the line being read
+    p_origin: Origin | None = None  # its origin when in the body; None when in a cell
+    tbl = tr = tc = None  # the body table, its row and the emitted cell being read
+    pieces: list[str] = []  # the cell's lines
+    rows: list[list[list]] = []
+    row: list[list] = []
+    above: dict[int, list] = {}
+    below: dict[int, list] = {}
+    cell: list | None = None  # [text, row, cell, colspan, header, rowspan]
+    r = c = col = 0
+    header = False
+    # a paragraph is numbered through its own w:numPr or its w:pStyle: a body with neither (looked for in C) needs
+    # no look-up per paragraph, and the counters never move
+    numbered = bool(numbering.nums) and next(body.iter(_NUM_PR, _P_STYLE), None) is not None
+
+    for el in body.iter(_STREAM):
+        kind = _KIND[el.tag]
+        if kind <= _HYPHEN:
+            if p is None:
+                continue
+            parent = el.getparent()
+            if parent is not p:
+                if parent.getparent() is not p or parent.tag in _STOP:
+                    while parent is not None and parent.tag not in _STOP:
+                        parent = parent.getparent()
+                    if parent is not p:
+                        continue
+            if kind == _TEXT:
+                line.append(el.text or "")
+            elif kind == _TAB:
+                line.append("\t")
+            elif kind == _BREAK:
+                lines.append("".join(line))
+                line = []
+            else:
+                line.append("-")
+            continue
+
+        # a structural element: where does it stand?
+        parent = el.getparent()
+        if kind == _PARA:
+            if parent is not body and parent is not tc:
+                parent = _through_wrappers(el)
+                if parent is not body and parent is not tc:
+                    continue  # in a text box, a deleted row, a merged-away cell…: not read
+        elif kind == _CELL:
+            if parent is not tr:
+                parent = _through_wrappers(el)
+                if parent is not tr:
+                    continue
+        elif kind == _ROW:
+            if parent is not tbl:
+                parent = _through_wrappers(el)
+                if parent is not tbl:
+                    continue
+        elif parent is not body:
+            parent = _through_wrappers(el)
+            if parent is not body:
+                return None  # a table in a table (layout) or elsewhere: the reference walk reads it
+
+        # the element starts something: finish the paragraph being read
+        if p is not None:
+            lines.append("".join(line))
+            if p_origin is not None:
+                for text in lines:
+                    text = _clean(text)
+                    if text:
+                        blocks.append(Line(text, p_origin))
+            else:
+                pieces.extend(_clean(text) for text in lines)
+            p = None
+        if kind == _PARA:
+            p = el
+            label = numbering.label(_child(el, _P_PR)) if numbered else ""
+            line = [label] if label else []
+            lines = []
+            if parent is body:
+                if tbl is not None:  # the table before this paragraph ends, with its last cell and row
+                    if cell is not None:
+                        cell[0] = _join(pieces)
+                        cell = None
+                    if tr is not None:
+                        rows.append(row)
+                    _end_table(blocks, rows, table_count)
+                    tbl = tr = tc = None
+                paragraph_count += 1
+                p_origin = Origin(paragraph=paragraph_count)
+            else:
+                p_origin = None
+            continue
+        # a cell, row or table: the cell being read ends
+        if cell is not None:
+            cell[0] = _join(pieces)
+            cell = None
+        tc = None
+        if kind == _CELL:
+            c += 1
+            grid_span, h_merge, v_merge = _cell_props(_child(el, _TC_PR))
+            span = max(1, min(_int_attr(grid_span, 1), MAX_COLSPAN))
+            if _merge_state(h_merge) == "continue" and row:
+                row[-1][3] = min(row[-1][3] + span, MAX_COLSPAN)
+                col += span
+                continue
+            start = above.get(col)
+            if _merge_state(v_merge) == "continue" and start is not None:
+                start[5] += 1
+                below[col] = start
+                col += span
+                continue
+            cell = ["", r, c, span, header, 1]
+            row.append(cell)
+            below[col] = cell
+            col += span
+            tc = el
+            pieces = []
+            continue
+        if tr is not None:  # a row or table: the row being read ends
+            rows.append(row)
+            above = below
+        if kind == _ROW:
+            tr = el
+            r += 1
+            c = 0
+            row = []
+            below = {}
+            tr_pr = _child(el, _TR_PR)
+            header = _flag(_child(tr_pr, _W + "tblHeader")) if tr_pr is not None else False
+            col = _int_attr(_child(tr_pr, _W + "gridBefore"), 0)
+            continue
+        if tbl is not None:
+            _end_table(blocks, rows, table_count)
+        table_count += 1
+        tbl = el
+        tr = None
+        rows = []
+        above = {}
+        r = 0
+
+    if p is not None:
+        lines.append("".join(line))
+        if p_origin is not None:
+            for text in lines:
+                text = _clean(text)
+                if text:
+                    blocks.append(Line(text, p_origin))
+        else:
+            pieces.extend(_clean(text) for text in lines)
+    if tbl is not None:
+        if cell is not None:
+            cell[0] = _join(pieces)
+        if tr is not None:
+            rows.append(row)
+        _end_table(blocks, rows, table_count)
+    return blocks
+
+
+def _end_table(blocks: list[Block], rows: list[list[list]], number: int) -> None:
+    if any(rows):
+        blocks.append(Table(rows=tuple(
+            tuple(RawCell(cell[0], Origin(table=number, row=cell[1], cell=cell[2]), min(cell[5], MAX_ROWSPAN),
+                          cell[3], cell[4]) for cell in row) for row in rows), origin=Origin(table=number)))
