@@ -96,6 +96,9 @@ TC_PR = st.sampled_from([
     "<w:tcPr><w:vMerge w:val='restart'/></w:tcPr>", "<w:tcPr><w:hMerge/></w:tcPr>",
     "<w:tcPr><w:hMerge w:val='restart'/><w:vMerge/></w:tcPr>", "<w:tcPr><w:gridSpan w:val='99'/></w:tcPr>",
     "<w:tcPr><w:vMerge w:val='continue'/><w:gridSpan w:val='2'/></w:tcPr>",
+    "<w:tcPr><w:tcW w:w='1'/></w:tcPr><w:tcPr><w:vMerge/></w:tcPr>",  # only the first w:tcPr counts
+    "<w:tcPr><w:gridSpan w:val='2'/></w:tcPr><w:tcPr><w:hMerge/><w:gridSpan w:val='3'/></w:tcPr>",
+    "<w:tcPr><w:p><w:r><w:t>属性里的段</w:t></w:r></w:p><w:vMerge/></w:tcPr>",
 ])
 TR_PR = st.sampled_from(["", "<w:trPr><w:tblHeader/></w:trPr>", "<w:trPr><w:tblHeader w:val='0'/></w:trPr>",
                          "<w:trPr><w:gridBefore w:val='1'/></w:trPr>", "<w:trPr><w:gridBefore w:val='z'/></w:trPr>"])
@@ -111,7 +114,7 @@ def table(draw: st.DrawFn, depth: int = 0) -> str:
             if depth == 0 and draw(st.integers(0, 15)) == 0:
                 content += draw(table(depth=1))  # a table in a cell: the outer one is page layout
             tc_pr = draw(TC_PR)
-            where = draw(st.integers(0, 6))
+            where = draw(st.integers(0, 15))
             cell = f"<w:tc>{content}{tc_pr}</w:tc>" if where == 0 else f"<w:tc>{tc_pr}{content}</w:tc>"
             cells.append(wrapped(draw, cell))
         if draw(st.integers(0, 12)) == 0:

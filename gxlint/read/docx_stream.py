@@ -12,6 +12,8 @@ here: `walk` returns None and the reference walk reads it.
 
 from __future__ import annotations
 
+from itertools import chain
+
 from lxml import etree
 
 from gxlint.origin import Origin
@@ -19,6 +21,8 @@ from gxlint.read.document import Block, Line, RawCell, Table
 from gxlint.read.docx_numbering import _Numbering
 from gxlint.read.docx_walk import _TEXT_KINDS
 from gxlint.read.docx_xml import (
+    _GRID_SPAN,
+    _H_MERGE,
     _NUM_PR,
     _P,
     _P_PR,
@@ -28,26 +32,29 @@ from gxlint.read.docx_xml import (
     _TC_PR,
     _TR,
     _TR_PR,
+    _V_MERGE,
     _W,
     _WRAPPERS,
     MAX_COLSPAN,
     MAX_ROWSPAN,
-    _cell_props,
     _child,
-    _clean,
     _flag,
     _int_attr,
     _join,
     _merge_state,
 )
 
-_TEXT, _TAB, _BREAK, _HYPHEN, _PARA, _TABLE, _ROW, _CELL = range(8)
+_TEXT, _TAB, _BREAK, _HYPHEN, _PROP, _TCPR, _PARA, _CELL, _ROW, _TABLE, _END = range(11)
 _KIND = {
     _W + "t": _TEXT, _W + "tab": _TAB, _W + "ptab": _TAB, _W + "br": _BREAK, _W + "cr": _BREAK,
-    _W + "noBreakHyphen": _HYPHEN, _P: _PARA, _TBL: _TABLE, _TR: _ROW, _TC: _CELL,
+    _W + "noBreakHyphen": _HYPHEN, _GRID_SPAN: _PROP, _H_MERGE: _PROP, _V_MERGE: _PROP, _TC_PR: _TCPR,
+    _P: _PARA, _TC: _CELL, _TR: _ROW, _TBL: _TABLE,
 }
 _STREAM = tuple(_KIND)
+_END_TAG = "gxlint-end"  # not in _STREAM: the iteration never yields an element with this tag
+_KIND[_END_TAG] = _END
 _STOP = frozenset(_TEXT_KINDS)  # what the walk does not look into inside a paragraph (its text kinds included)
+_SPACE = " \t\r\n\f\v\u00a0\u3000\u200b\ufeff"  # as docx_xml._clean
 
 
 def _through_wrappers(el: etree._Element) -> etree._Element | None:
@@ -59,7 +66,8 @@ def _through_wrappers(el: etree._Element) -> etree._Element | None:
 
 
 def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
-    """The blocks the reference walk gives for this body, or None when a table is not directly in the body."""
+    """The blocks the reference walk gives for this body, or None when it cannot say (a table not directly in the
+    body, a cell's properties after its text)."""
     blocks: list[Block] = []
     paragraph_count = table_count = 0
     p: etree._Element | None = None  # the paragraph being read (body or emitted cell), else None
@@ -75,11 +83,16 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
     cell: list | None = None  # [text, row, cell, colspan, header, rowspan]
     r = c = col = 0
     header = False
+    # a cell is emitted or merged away by its first w:tcPr's first w:gridSpan, w:hMerge and w:vMerge, which the
+    # stream yields after the cell and (as Word writes them) before its text: the decision waits for them
+    pending = pending_pr = decided = decided_pr = None
+    grid_span = h_merge = v_merge = None
     # a paragraph is numbered through its own w:numPr or its w:pStyle: a body with neither (looked for in C) needs
     # no look-up per paragraph, and the counters never move
     numbered = bool(numbering.nums) and next(body.iter(_NUM_PR, _P_STYLE), None) is not None
+    end = etree.Element(_END_TAG)
 
-    for el in body.iter(_STREAM):
+    for el in chain(body.iter(_STREAM), (end,)):
         kind = _KIND[el.tag]
         if kind <= _HYPHEN:
             if p is None:
@@ -101,6 +114,43 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
             else:
                 line.append("-")
             continue
+        if kind <= _TCPR:
+            parent = el.getparent()
+            if pending is not None:
+                if kind == _TCPR:
+                    if parent is pending and pending_pr is None:
+                        pending_pr = el
+                    continue
+                if parent is pending_pr and pending_pr is not None:
+                    tag = el.tag
+                    if tag == _GRID_SPAN:
+                        grid_span = grid_span if grid_span is not None else el
+                    elif tag == _H_MERGE:
+                        h_merge = h_merge if h_merge is not None else el
+                    else:
+                        v_merge = v_merge if v_merge is not None else el
+                    continue
+            if decided is not None and (parent is decided or parent is decided_pr):
+                return None  # a cell's properties after its text: decided too early
+            continue
+
+        if pending is not None:  # the cell's properties are all in: emitted, or merged into a neighbour
+            span = max(1, min(_int_attr(grid_span, 1), MAX_COLSPAN))
+            start = above.get(col)
+            if _merge_state(h_merge) == "continue" and row:
+                row[-1][3] = min(row[-1][3] + span, MAX_COLSPAN)
+            elif _merge_state(v_merge) == "continue" and start is not None:
+                start[5] += 1
+                below[col] = start
+            else:
+                cell = ["", r, c, span, header, 1]
+                row.append(cell)
+                below[col] = cell
+                tc = pending
+                pieces = []
+            col += span
+            decided, decided_pr = pending, pending_pr
+            pending = None
 
         # a structural element: where does it stand?
         parent = el.getparent()
@@ -119,21 +169,23 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
                 parent = _through_wrappers(el)
                 if parent is not tbl:
                     continue
-        elif parent is not body:
+        elif kind == _TABLE and parent is not body:
             parent = _through_wrappers(el)
             if parent is not body:
                 return None  # a table in a table (layout) or elsewhere: the reference walk reads it
 
-        # the element starts something: finish the paragraph being read
+        # it starts something (or the body ends): the paragraph being read ends
         if p is not None:
             lines.append("".join(line))
             if p_origin is not None:
                 for text in lines:
-                    text = _clean(text)
+                    text = text.strip(_SPACE)
                     if text:
                         blocks.append(Line(text, p_origin))
+            elif len(lines) == 1:
+                pieces.append(lines[0].strip(_SPACE))
             else:
-                pieces.extend(_clean(text) for text in lines)
+                pieces.extend(text.strip(_SPACE) for text in lines)
             p = None
         if kind == _PARA:
             p = el
@@ -143,7 +195,7 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
             if parent is body:
                 if tbl is not None:  # the table before this paragraph ends, with its last cell and row
                     if cell is not None:
-                        cell[0] = _join(pieces)
+                        cell[0] = pieces[0] if len(pieces) == 1 else _join(pieces)
                         cell = None
                     if tr is not None:
                         rows.append(row)
@@ -154,31 +206,15 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
             else:
                 p_origin = None
             continue
-        # a cell, row or table: the cell being read ends
+        # a cell, row or table (or the end): the cell being read ends
         if cell is not None:
-            cell[0] = _join(pieces)
+            cell[0] = pieces[0] if len(pieces) == 1 else _join(pieces)  # _join of one piece is the piece
             cell = None
         tc = None
         if kind == _CELL:
             c += 1
-            grid_span, h_merge, v_merge = _cell_props(_child(el, _TC_PR))
-            span = max(1, min(_int_attr(grid_span, 1), MAX_COLSPAN))
-            if _merge_state(h_merge) == "continue" and row:
-                row[-1][3] = min(row[-1][3] + span, MAX_COLSPAN)
-                col += span
-                continue
-            start = above.get(col)
-            if _merge_state(v_merge) == "continue" and start is not None:
-                start[5] += 1
-                below[col] = start
-                col += span
-                continue
-            cell = ["", r, c, span, header, 1]
-            row.append(cell)
-            below[col] = cell
-            col += span
-            tc = el
-            pieces = []
+            pending, pending_pr = el, None
+            grid_span = h_merge = v_merge = None
             continue
         if tr is not None:  # a row or table: the row being read ends
             rows.append(row)
@@ -195,29 +231,15 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
             continue
         if tbl is not None:
             _end_table(blocks, rows, table_count)
+        if kind == _END:
+            return blocks
         table_count += 1
         tbl = el
         tr = None
         rows = []
         above = {}
         r = 0
-
-    if p is not None:
-        lines.append("".join(line))
-        if p_origin is not None:
-            for text in lines:
-                text = _clean(text)
-                if text:
-                    blocks.append(Line(text, p_origin))
-        else:
-            pieces.extend(_clean(text) for text in lines)
-    if tbl is not None:
-        if cell is not None:
-            cell[0] = _join(pieces)
-        if tr is not None:
-            rows.append(row)
-        _end_table(blocks, rows, table_count)
-    return blocks
+    raise AssertionError("not reached: the stream ends with its end marker")
 
 
 def _end_table(blocks: list[Block], rows: list[list[list]], number: int) -> None:
