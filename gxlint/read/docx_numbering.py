@@ -110,21 +110,21 @@ class _Numbering:
             levels: dict[int, _Level] = {}
             for lvl in abstract.iter(_W + "lvl"):
                 ilvl = int(lvl.get(_W + "ilvl", "0")) if (lvl.get(_W + "ilvl") or "0").isdigit() else 0
-                fmt_el, text_el, suff_el = lvl.find(_W + "numFmt"), lvl.find(_W + "lvlText"), lvl.find(_W + "suff")
+                fmt_el, text_el, suff_el = _child(lvl, _W + "numFmt"), _child(lvl, _W + "lvlText"), _child(lvl, _W + "suff")
                 levels[ilvl] = _Level(
-                    start=_int_attr(lvl.find(_W + "start"), 1),
+                    start=_int_attr(_child(lvl, _W + "start"), 1),
                     fmt=fmt_el.get(_W + "val", "decimal") if fmt_el is not None else "decimal",
                     text=text_el.get(_W + "val", "") if text_el is not None else "",
                     suffix=suff_el.get(_W + "val", "tab") if suff_el is not None else "tab",
                 )
             self.levels[aid] = levels
         for num in root.iter(_W + "num"):
-            ref = num.find(_W + "abstractNumId")
+            ref = _child(num, _W + "abstractNumId")
             if ref is None:
                 continue
             overrides = {}
             for ov in num.iter(_W + "lvlOverride"):
-                start = ov.find(_W + "startOverride")
+                start = _child(ov, _W + "startOverride")
                 if start is not None and (ov.get(_W + "ilvl") or "").isdigit():
                     overrides[int(ov.get(_W + "ilvl"))] = _int_attr(start, 1)
             self.nums[num.get(_W + "numId") or ""] = (ref.get(_W + "val") or "", overrides)

@@ -135,11 +135,10 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
             continue
 
         if pending is not None:  # the cell's properties are all in: emitted, or merged into a neighbour
-            span = max(1, min(_int_attr(grid_span, 1), MAX_COLSPAN))
-            start = above.get(col)
-            if _merge_state(h_merge) == "continue" and row:
+            span = 1 if grid_span is None else max(1, min(_int_attr(grid_span, 1), MAX_COLSPAN))
+            if h_merge is not None and row and _merge_state(h_merge) == "continue":
                 row[-1][3] = min(row[-1][3] + span, MAX_COLSPAN)
-            elif _merge_state(v_merge) == "continue" and start is not None:
+            elif v_merge is not None and _merge_state(v_merge) == "continue" and (start := above.get(col)) is not None:
                 start[5] += 1
                 below[col] = start
             else:
@@ -244,6 +243,8 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
 
 def _end_table(blocks: list[Block], rows: list[list[list]], number: int) -> None:
     if any(rows):
-        blocks.append(Table(rows=tuple(
-            tuple(RawCell(cell[0], Origin(table=number, row=cell[1], cell=cell[2]), min(cell[5], MAX_ROWSPAN),
-                          cell[3], cell[4]) for cell in row) for row in rows), origin=Origin(table=number)))
+        # Origin's fields by position (paragraph, table, row, cell are its last four): keywords cost a third more
+        blocks.append(Table(rows=tuple([tuple([
+            RawCell(cell[0], Origin(None, None, None, None, None, None, None, number, cell[1], cell[2]),
+                    min(cell[5], MAX_ROWSPAN), cell[3], cell[4]) for cell in row]) for row in rows]),
+            origin=Origin(table=number)))
