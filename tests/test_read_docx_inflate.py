@@ -9,11 +9,24 @@ import struct
 import zipfile
 import zlib
 
+import pytest
+
+from gxlint.read import docx_inflate
 from gxlint.read.docx_inflate import inflate
 from gxlint.write import write
 from gxlint.write.draft import Draft
 from tests.test_fuzz import mutate
 from tests.test_read_speed_equivalence import sources
+
+
+@pytest.fixture(autouse=True, params=["libdeflate", "zlib"])
+def inflater(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test with libdeflate (when installed) and with zlib alone."""
+    if request.param == "zlib":
+        monkeypatch.setattr(docx_inflate, "_deflate_decompress", None)
+    elif docx_inflate._deflate_decompress is None:
+        pytest.skip("libdeflate (the deflate package) is not installed")
+    return str(request.param)
 
 
 def zipfile_read(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:

@@ -11,6 +11,13 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
+
+try:  # libdeflate (the optional `deflate` package) inflates two to three times faster than zlib
+    from deflate import DeflateError
+    from deflate import deflate_decompress as _deflate_decompress
+except ImportError:  # pragma: no cover - depends on the environment
+    _deflate_decompress: Callable[[bytes, int], bytes] | None = None  # type: ignore[no-redef]
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile.structFileHeader
 _LOCAL_MAGIC = b"PK\003\004"
@@ -50,6 +57,8 @@ def inflate(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int)
         return None  # truncated: zipfile's EOFError (or its partial read) decides
     if method == zipfile.ZIP_STORED:
         out = raw[:info.file_size]
+    elif (out := _libdeflate(raw, info.file_size)) is not None:
+        pass
     else:
         decompressor = zlib.decompressobj(-15)
         try:
@@ -63,3 +72,15 @@ def inflate(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int)
     if zlib.crc32(out) != info.CRC:
         return None
     return out
+
+
+def _libdeflate(raw: bytes, size: int) -> bytes | None:
+    """The stream inflated by libdeflate when it holds a whole deflate stream of at most `size` bytes (libdeflate
+    fails on a stream cut short or longer): then zlib, as zipfile drives it, inflates the same bytes to the same
+    end. None without libdeflate, or when it fails (zlib then decides)."""
+    if _deflate_decompress is None or size == 0:
+        return None
+    try:
+        return _deflate_decompress(raw, size)
+    except DeflateError:
+        return None
