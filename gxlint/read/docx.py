@@ -17,6 +17,7 @@ from typing import Any
 from lxml import etree
 
 from gxlint.read.document import MAX_PIECES, Block, Document, ReadError, too_many
+from gxlint.read.docx_core import core_meta
 from gxlint.read.docx_inflate import inflate
 from gxlint.read.docx_numbering import _Numbering
 from gxlint.read.docx_stream import walk as walk_stream
@@ -324,7 +325,6 @@ class _Package:
 
     def meta(self) -> dict[str, str]:
         """As _meta: docProps/core.xml through python-docx's CoreProperties, only when the package relates one."""
-        from docx.opc.coreprops import CoreProperties
         from docx.oxml.parser import parse_xml
 
         name = self.related("/", _RT_CORE_PROPERTIES)
@@ -332,7 +332,7 @@ class _Package:
             return {}
         if not self.is_xml(name, _CT_CORE_PROPERTIES):
             raise _Unusual(name)
-        return _props_meta(CoreProperties(parse_xml(self.parts[name].blob)))
+        return core_meta(parse_xml(self.parts[name].blob))
 
 
 class _PhysReader:
