@@ -11,40 +11,28 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from lxml import etree
 
-from gxlint.origin import Origin
-from gxlint.read.document import MAX_PIECES, Block, Document, Line, RawCell, ReadError, Table, too_many
+from gxlint.read.document import MAX_PIECES, Block, Document, ReadError, too_many
+from gxlint.read.docx_core import core_meta
+from gxlint.read.docx_inflate import inflate
+from gxlint.read.docx_numbering import _Numbering
+from gxlint.read.docx_stream import walk as walk_stream
+from gxlint.read.docx_walk import _Walker
+from gxlint.read.docx_xml import _P, _TC, _W
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
 LARGE_MEMBER = 1024 * 1024  # below this a high ratio is harmless (XML of empty table cells compresses very well)
 MAX_MEMBERS = 10_000
-MAX_ROWSPAN = 1000
-MAX_COLSPAN = 64
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1024 * 1024
 _KEEP_WHOLE = 16 * 1024 * 1024  # members up to this size are read whole once and kept for the reader
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT, _CUSTOM_XML = (
-    _W + "p", _W + "tbl", _W + "tr", _W + "tc", _W + "sdt", _W + "sdtContent", _W + "customXml")
-# wrappers Word may put around paragraphs, rows or cells (content controls, custom XML, moved or inserted text)
-_WRAPPERS = frozenset({_SDT, _SDT_CONTENT, _CUSTOM_XML})
-# never shown as body text: deleted revisions, text boxes (and their VML fallback copy), field codes, properties
-_HIDDEN = frozenset({
-    _W + "del", _W + "moveFrom", _W + "txbxContent", _MC + "Fallback", _W + "instrText", _W + "delText",
-    _W + "rPr", _W + "pPr", _W + "sdtPr", _W + "fldData", _W + "rt", _W + "drawing", _W + "pict", _W + "object",
-})
-_BREAKS = frozenset({_W + "br", _W + "cr"})
-_TR_PR, _TC_PR, _P_PR, _NUM_PR, _P_STYLE = _W + "trPr", _W + "tcPr", _W + "pPr", _W + "numPr", _W + "pStyle"
-_GRID_SPAN, _H_MERGE, _V_MERGE, _W_VAL = _W + "gridSpan", _W + "hMerge", _W + "vMerge", _W + "val"
 
 
 def read_docx(path: str, data: bytes) -> Document:
@@ -74,7 +62,7 @@ def _check_package(data: bytes) -> _Members:
         raise ReadError("文档已加密或不是有效的 docx 文件（不是 zip 压缩包）")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        members = _Members(zf)
+        members = _Members(zf, data)
         infos = zf.infolist()
         _check_sizes(infos)
         _check_main_part(zf)
@@ -92,8 +80,9 @@ def _check_package(data: bytes) -> _Members:
 class _Members:
     """The open package and the members already read in full (by name, as zipfile resolves a name)."""
 
-    def __init__(self, zf: zipfile.ZipFile) -> None:
+    def __init__(self, zf: zipfile.ZipFile, data: bytes) -> None:
         self.zf = zf
+        self.data = data
         self.blobs: dict[str, bytes] = {}
 
     def read(self, name: str) -> bytes:
@@ -161,6 +150,12 @@ def _check_no_dtd(members: _Members, info: zipfile.ZipInfo) -> None:
     """Reads the member in chunks (the CRC check also catches a truncated or tampered archive here). A member of
     ordinary size is kept for the reader, so none is inflated twice; a large one is never held whole."""
     zf = members.zf
+    whole = inflate(members.data, zf, info, _KEEP_WHOLE)
+    if whole is not None:  # exactly what the chunked read below would see, and no error: checked in one piece
+        _reject_dtd(whole, info.filename)
+        if zf.NameToInfo.get(info.filename) is info:
+            members.blobs[info.filename] = whole
+        return
     keep: list[bytes] | None = [] if info.file_size <= _KEEP_WHOLE else None
     tail = b""
     first = True
@@ -189,8 +184,9 @@ def _reject_dtd(blob: bytes, name: str) -> None:
         text = blob.decode("utf-16", "replace").encode("utf-8")
     else:
         text = blob
-    # one pass over the (large) styles parts of an ordinary file, which holds no "<!" at all
-    if b"<!" in text and (b"<!DOCTYPE" in text or b"<!ENTITY" in text):
+    # an ordinary file's (large) styles parts hold no "!" at all: memchr finds that several times faster than the
+    # search for "<!" (which stops at every "<")
+    if b"!" in text and (b"<!DOCTYPE" in text or b"<!ENTITY" in text):
         raise ReadError(f"文档包含 XML 实体声明，已拒绝（{name}）")
 
 
@@ -216,19 +212,27 @@ def _read(path: str, data: bytes, members: _Members) -> Document:
     try:
         numbering = _Numbering(lambda: package.related_element(_RT_NUMBERING),
                                lambda: package.related_element(_RT_STYLES))
-        return _walk(path, main.find(_W + "body"), numbering, meta)
+        return _walk(path, main.find(_W + "body"), numbering, meta, fast=True)
     except _Unusual:
         return _read_python_docx(path, data)
 
 
-def _walk(path: str, body: etree._Element | None, numbering: _Numbering, meta: dict[str, str]) -> Document:
-    walker = _Walker(numbering)
+def _walk(path: str, body: etree._Element | None, numbering: _Numbering, meta: dict[str, str],
+          fast: bool = False) -> Document:
+    """`fast`: the body is from the reader's own parse (lxml's plain elements), so the one-pass stream can read it;
+    python-docx's tree, and any body the stream declines, takes the reference walk."""
+    blocks: list[Block] | None = []
     if body is not None:
         pieces = sum(1 for _ in body.iter(_P, _TC))  # counted in C before the walk builds anything
         if pieces > MAX_PIECES:
             raise too_many(pieces, "段落或单元格")
-        walker.body(body)
-    return Document(path=path, format="docx", blocks=tuple(walker.blocks), meta=meta)
+        blocks = walk_stream(body, numbering) if fast else None
+        if blocks is None:
+            numbering.counters.clear()  # the stream may have numbered paragraphs before it gave up
+            walker = _Walker(numbering)
+            walker.body(body)
+            blocks = walker.blocks
+    return Document(path=path, format="docx", blocks=tuple(blocks), meta=meta)
 
 
 def _read_python_docx(path: str, data: bytes) -> Document:
@@ -321,7 +325,6 @@ class _Package:
 
     def meta(self) -> dict[str, str]:
         """As _meta: docProps/core.xml through python-docx's CoreProperties, only when the package relates one."""
-        from docx.opc.coreprops import CoreProperties
         from docx.oxml.parser import parse_xml
 
         name = self.related("/", _RT_CORE_PROPERTIES)
@@ -329,7 +332,7 @@ class _Package:
             return {}
         if not self.is_xml(name, _CT_CORE_PROPERTIES):
             raise _Unusual(name)
-        return _props_meta(CoreProperties(parse_xml(self.parts[name].blob)))
+        return core_meta(parse_xml(self.parts[name].blob))
 
 
 class _PhysReader:
@@ -385,420 +388,6 @@ def _props_meta(props: Any) -> dict[str, str]:
         if value is not None:
             meta[key] = value.date().isoformat()
     return meta
-
-
-def _children(el: etree._Element, wanted: str) -> Iterator[etree._Element]:
-    """`wanted` children in order, looking through content controls and other wrappers."""
-    stack = list(reversed(el))
-    while stack:
-        child = stack.pop()
-        if child.tag == wanted:
-            yield child
-        elif child.tag in _WRAPPERS:
-            stack.extend(reversed(child))
-
-
-def _blocks(el: etree._Element) -> Iterator[etree._Element]:
-    """Paragraphs and tables directly in a body or cell, in order, through wrappers."""
-    for child in el:
-        tag = child.tag
-        if tag == _P or tag == _TBL:
-            yield child
-        elif tag in _WRAPPERS:
-            yield from _blocks(child)
-
-
-def _child(el: etree._Element | None, tag: str) -> etree._Element | None:
-    """el.find(tag) for a plain tag: the first such child. A loop over the children is several times faster than
-    lxml's path machinery, and these look-ups run for every cell and paragraph."""
-    if el is not None:
-        for child in el:
-            if child.tag == tag:
-                return child
-    return None
-
-
-# what _paragraph_lines does with an element, by tag; any other element is looked into
-_SKIP, _TEXT, _TAB, _BREAK, _HYPHEN = range(5)
-_TEXT_KINDS: dict[str, int] = {
-    **dict.fromkeys(_HIDDEN, _SKIP), _P: _SKIP, _TBL: _SKIP, _W + "t": _TEXT, _W + "tab": _TAB, _W + "ptab": _TAB,
-    **dict.fromkeys(_BREAKS, _BREAK), _W + "noBreakHyphen": _HYPHEN,
-}
-
-
-def _paragraph_lines(p: etree._Element) -> tuple[list[str], etree._Element | None]:
-    """The paragraph's visible text split at manual line breaks (w:br, w:cr), and its first w:pPr (found on the
-    same pass over its children, for the numbering)."""
-    lines: list[list[str]] = [[]]
-    p_pr = None
-    for child in p:
-        if child.tag == _P_PR:
-            if p_pr is None:
-                p_pr = child
-            continue  # hidden
-        _visit(child, lines)
-    return ["".join(parts) for parts in lines], p_pr
-
-
-def _visit(el: etree._Element, lines: list[list[str]]) -> None:
-    # depth-first in document order; libxml2 caps nesting at 256 levels, well inside Python's recursion limit
-    tag = el.tag
-    if tag.__class__ is not str:  # comments, processing instructions
-        return
-    kind = _TEXT_KINDS.get(tag)
-    if kind is None:
-        for child in el:
-            _visit(child, lines)
-    elif kind == _TEXT:
-        lines[-1].append(el.text or "")
-    elif kind == _TAB:
-        lines[-1].append("\t")
-    elif kind == _BREAK:
-        lines.append([])
-    elif kind == _HYPHEN:
-        lines[-1].append("-")
-
-
-def _clean(text: str) -> str:
-    return text.strip(" \t\r\n\f\v\u00a0\u3000\u200b\ufeff")
-
-
-def _join(pieces: list[str]) -> str:
-    """Lines of one cell: "本年新" + "制作数量" read as one label, but two ASCII numbers keep a space between them
-    so "6" + "251000元" never fuses into one number."""
-    out = ""
-    for piece in pieces:
-        if not piece:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
-            out += " "
-        out += piece
-    return out
-
-
-def _int_attr(el: etree._Element | None, default: int) -> int:
-    if el is None:
-        return default
-    try:
-        return int(el.get(_W + "val", str(default)))
-    except ValueError:
-        return default
-
-
-def _flag(el: etree._Element | None) -> bool:
-    """An on/off property: present and not switched off (w:val="0"/"false"/"off")."""
-    return el is not None and el.get(_W + "val", "true") not in ("0", "false", "off")
-
-
-def _merge_state(el: etree._Element | None) -> str | None:
-    """w:vMerge / w:hMerge: "restart", "continue" (also written as the bare element), or None."""
-    if el is None:
-        return None
-    return el.get(_W_VAL) or "continue"
-
-
-def _cell_props(tc_pr: etree._Element | None) -> tuple[etree._Element | None, ...]:
-    """The first w:gridSpan, w:hMerge and w:vMerge of a w:tcPr, in one pass over its children."""
-    grid_span = h_merge = v_merge = None
-    if tc_pr is not None:
-        for child in tc_pr:
-            tag = child.tag
-            if tag == _GRID_SPAN:
-                grid_span = grid_span if grid_span is not None else child
-            elif tag == _H_MERGE:
-                h_merge = h_merge if h_merge is not None else child
-            elif tag == _V_MERGE:
-                v_merge = v_merge if v_merge is not None else child
-    return grid_span, h_merge, v_merge
-
-
-@dataclass
-class _CellRec:
-    text: str
-    origin: Origin
-    colspan: int
-    header: bool
-    rowspan: int = 1
-
-
-@dataclass
-class _Walker:
-    numbering: _Numbering
-    blocks: list[Block] = field(default_factory=list)
-    paragraph_count: int = 0
-    table_count: int = 0
-
-    def body(self, body: etree._Element) -> None:
-        for el in _blocks(body):
-            if el.tag == _P:
-                self.paragraph_count += 1
-                self._lines(el, Origin(paragraph=self.paragraph_count))
-            else:
-                self._table(el)
-
-    def _lines(self, p: etree._Element, origin: Origin) -> None:
-        lines, p_pr = _paragraph_lines(p)
-        lines[0] = self.numbering.label(p_pr) + lines[0]
-        for line in lines:
-            text = _clean(line)
-            if text:
-                self.blocks.append(Line(text, origin))
-
-    def _table(self, tbl: etree._Element) -> None:
-        self.table_count += 1
-        number = self.table_count
-        if next(tbl.iterdescendants(_TBL), None) is not None:
-            self._container(tbl, number)
-            return
-        rows = _merged_rows(tbl, number, self._cell_text)
-        if any(rows):
-            origin = Origin(table=number)
-            self.blocks.append(Table(rows=tuple(tuple(_freeze(c) for c in row) for row in rows), origin=origin))
-
-    def _container(self, tbl: etree._Element, number: int) -> None:
-        """A table holding tables is page layout: its text becomes lines, the inner tables are tables."""
-        for r, tr in enumerate(_children(tbl, _TR), start=1):
-            for c, tc in enumerate(_children(tr, _TC), start=1):
-                for el in _blocks(tc):
-                    if el.tag == _P:
-                        self._lines(el, Origin(table=number, row=r, cell=c))
-                    else:
-                        self._table(el)
-
-    def _cell_text(self, tc: etree._Element) -> str:
-        pieces: list[str] = []
-        for p in _blocks(tc):
-            if p.tag != _P:
-                continue  # not reached: a cell holding a table makes its table a container
-            lines, p_pr = _paragraph_lines(p)
-            lines[0] = self.numbering.label(p_pr) + lines[0]
-            pieces.extend(_clean(line) for line in lines)
-        return _join(pieces)
-
-
-def _freeze(c: _CellRec) -> RawCell:
-    return RawCell(c.text, c.origin, min(c.rowspan, MAX_ROWSPAN), c.colspan, c.header)
-
-
-def _merged_rows(tbl: etree._Element, number: int, cell_text: Callable[[etree._Element], str]) -> list[list[_CellRec]]:
-    """Rows of cells with Word's merges folded: a w:vMerge continuation adds one to the rowspan of the cell above
-    it in the same grid column, a w:hMerge continuation widens the cell to its left; neither is emitted."""
-    rows: list[list[_CellRec]] = []
-    above: dict[int, _CellRec] = {}
-    for r, tr in enumerate(_children(tbl, _TR), start=1):
-        tr_pr = _child(tr, _TR_PR)
-        header = _flag(_child(tr_pr, _W + "tblHeader")) if tr_pr is not None else False
-        col = _int_attr(_child(tr_pr, _W + "gridBefore"), 0)
-        row: list[_CellRec] = []
-        below: dict[int, _CellRec] = {}
-        for c, tc in enumerate(_children(tr, _TC), start=1):
-            grid_span, h_merge, v_merge = _cell_props(_child(tc, _TC_PR))
-            span = max(1, min(_int_attr(grid_span, 1), MAX_COLSPAN))
-            if _merge_state(h_merge) == "continue" and row:
-                row[-1].colspan = min(row[-1].colspan + span, MAX_COLSPAN)
-                col += span
-                continue
-            start = above.get(col)
-            if _merge_state(v_merge) == "continue" and start is not None:
-                start.rowspan += 1
-                below[col] = start
-                col += span
-                continue
-            rec = _CellRec(cell_text(tc), Origin(table=number, row=r, cell=c), span, header)
-            row.append(rec)
-            below[col] = rec
-            col += span
-        rows.append(row)
-        above = below
-    return rows
-
-
-# --------------------------------------------------------------------------------------------------- numbering
-
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
-_HEAVENLY = "甲乙丙丁戊己庚辛壬癸"
-_ZODIAC = "子丑寅卯辰巳午未申酉戌亥"
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
-def _chinese(n: int, digits: str = _CN_DIGITS, ten: str = "十") -> str:
-    """1 → 一, 10 → 十, 11 → 十一, 23 → 二十三 (Word's chineseCounting, up to 99)."""
-    if n <= 0 or n >= 100:
-        return str(n)
-    tens, units = divmod(n, 10)
-    head = "" if tens == 0 else (ten if tens == 1 else digits[tens] + ten)
-    return head + (digits[units] if units else "")
-
-
-def _roman(n: int) -> str:
-    if n <= 0 or n >= 4000:
-        return str(n)
-    out = ""
-    for value, sym in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
-                       (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out += sym
-            n -= value
-    return out
-
-
-def _letters(n: int) -> str:
-    if n <= 0:
-        return str(n)
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def _format_number(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand",
-               "japaneseCounting", "koreanCounting"):
-        return _chinese(n)
-    if fmt == "chineseLegalSimplified":
-        return _chinese(n, _CN_LEGAL, "拾")
-    if fmt == "ideographTraditional" and 1 <= n <= 10:
-        return _HEAVENLY[n - 1]
-    if fmt == "ideographZodiac" and 1 <= n <= 12:
-        return _ZODIAC[n - 1]
-    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
-        return _CIRCLED[n - 1]
-    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
-        return "".join(chr(ord(d) - ord("0") + ord("０")) for d in str(n))
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt in ("lowerLetter", "upperLetter"):
-        s = _letters(n)
-        return s.upper() if fmt == "upperLetter" else s
-    if fmt in ("lowerRoman", "upperRoman"):
-        s = _roman(n)
-        return s.upper() if fmt == "upperRoman" else s
-    return str(n)
-
-
-@dataclass
-class _Level:
-    start: int
-    fmt: str
-    text: str
-    suffix: str
-
-
-class _Numbering:
-    """Word's automatic list numbering ("一、" before a heading is often not in the text at all): w:numPr on the
-    paragraph or its style chain → w:num → w:abstractNum level → lvlText with %1…%9 filled from counters.
-    Counters are kept per abstract list, as Word continues a list across w:num instances that share one."""
-
-    def __init__(self, numbering: Callable[[], etree._Element | None],
-                 styles: Callable[[], etree._Element | None]) -> None:
-        self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId → (abstractNumId, start overrides)
-        self.levels: dict[str, dict[int, _Level]] = {}
-        self._styles_loader: Callable[[], etree._Element | None] | None = styles
-        self._styles: dict[str, etree._Element] = {}
-        self.counters: dict[str, dict[int, int]] = {}
-        self._load_numbering(numbering())
-
-    @property
-    def styles(self) -> dict[str, etree._Element]:
-        """Paragraph styles by id, parsed on first use: most documents never look one up for numbering."""
-        if self._styles_loader is not None:
-            root, self._styles_loader = self._styles_loader(), None
-            if root is not None:
-                for style in root.iter(_W + "style"):
-                    sid = style.get(_W + "styleId")
-                    if sid:
-                        self._styles[sid] = style
-        return self._styles
-
-    def _load_numbering(self, root: etree._Element | None) -> None:
-        if root is None:
-            return
-        for abstract in root.iter(_W + "abstractNum"):
-            aid = abstract.get(_W + "abstractNumId") or ""
-            levels: dict[int, _Level] = {}
-            for lvl in abstract.iter(_W + "lvl"):
-                ilvl = int(lvl.get(_W + "ilvl", "0")) if (lvl.get(_W + "ilvl") or "0").isdigit() else 0
-                fmt_el, text_el, suff_el = lvl.find(_W + "numFmt"), lvl.find(_W + "lvlText"), lvl.find(_W + "suff")
-                levels[ilvl] = _Level(
-                    start=_int_attr(lvl.find(_W + "start"), 1),
-                    fmt=fmt_el.get(_W + "val", "decimal") if fmt_el is not None else "decimal",
-                    text=text_el.get(_W + "val", "") if text_el is not None else "",
-                    suffix=suff_el.get(_W + "val", "tab") if suff_el is not None else "tab",
-                )
-            self.levels[aid] = levels
-        for num in root.iter(_W + "num"):
-            ref = num.find(_W + "abstractNumId")
-            if ref is None:
-                continue
-            overrides = {}
-            for ov in num.iter(_W + "lvlOverride"):
-                start = ov.find(_W + "startOverride")
-                if start is not None and (ov.get(_W + "ilvl") or "").isdigit():
-                    overrides[int(ov.get(_W + "ilvl"))] = _int_attr(start, 1)
-            self.nums[num.get(_W + "numId") or ""] = (ref.get(_W + "val") or "", overrides)
-
-    def _num_pr(self, p_pr: etree._Element | None) -> tuple[str, int] | None:
-        """(numId, level) from the paragraph's w:pPr, else from its style and the styles it is based on."""
-        if p_pr is None:
-            return None
-        num_id: str | None = None
-        ilvl: int | None = None
-        num_pr = p_style = None
-        for child in p_pr:  # the first w:numPr and w:pStyle, in one pass
-            tag = child.tag
-            if tag == _NUM_PR:
-                num_pr = num_pr if num_pr is not None else child
-            elif tag == _P_STYLE:
-                p_style = p_style if p_style is not None else child
-        if num_pr is not None:
-            num_id = _val(_child(num_pr, _W + "numId"))
-            ilvl_el = _child(num_pr, _W + "ilvl")
-            ilvl = _int_attr(ilvl_el, 0) if ilvl_el is not None else None
-        style_id = _val(p_style)
-        seen: set[str] = set()
-        while num_id is None and style_id and style_id not in seen and style_id in self.styles:
-            seen.add(style_id)
-            style = self.styles[style_id]
-            # style.find("w:pPr/w:numPr"): the first numPr under any pPr child
-            num_pr = next((n for pp in style.iterchildren(_P_PR) for n in pp.iterchildren(_NUM_PR)), None)
-            if num_pr is not None:
-                num_id = _val(_child(num_pr, _W + "numId"))
-                ilvl_el = _child(num_pr, _W + "ilvl")
-                if ilvl is None and ilvl_el is not None:
-                    ilvl = _int_attr(ilvl_el, 0)
-            style_id = _val(_child(style, _W + "basedOn"))
-        if not num_id or num_id == "0" or num_id not in self.nums:
-            return None
-        return num_id, max(0, min(ilvl or 0, 8))
-
-    def label(self, p_pr: etree._Element | None) -> str:
-        """The number Word draws before the paragraph with this w:pPr ("" when it has none); advances the list's
-        counters."""
-        if not self.nums:  # no list at all: nothing to look up (and the styles stay unparsed)
-            return ""
-        found = self._num_pr(p_pr)
-        if found is None:
-            return ""
-        num_id, ilvl = found
-        aid, overrides = self.nums[num_id]
-        levels = self.levels.get(aid, {})
-        level = levels.get(ilvl)
-        if level is None or level.fmt in ("bullet", "none"):
-            return ""
-        counters = self.counters.setdefault(aid, {})
-        start = overrides.get(ilvl, level.start)
-        counters[ilvl] = counters.get(ilvl, start - 1) + 1
-        for deeper in [k for k in counters if k > ilvl]:
-            del counters[deeper]  # a new item restarts its sub-lists
-        text = level.text
-        for k in range(9):
-            if f"%{k + 1}" in text:
-                sub = levels.get(k)
-                value = counters.get(k, overrides.get(k, sub.start if sub else 1))
-                text = text.replace(f"%{k + 1}", _format_number(value, sub.fmt if sub else "decimal"))
-        return text + {"space": " ", "nothing": ""}.get(level.suffix, "\t")
-
-
-def _val(el: etree._Element | None) -> str | None:
-    return el.get(_W + "val") if el is not None else None
 
 
 def _related_element(part: object, reltype: str) -> etree._Element | None:
