@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
-try:  # libdeflate (the optional `deflate` package) inflates two to three times faster than zlib
+try:  # libdeflate (the `deflate` package, a dependency; zlib if it is missing) inflates 2-3 times faster than zlib
     from deflate import DeflateError
     from deflate import deflate_decompress as _deflate_decompress
 except ImportError:  # pragma: no cover - depends on the environment
