@@ -34,6 +34,7 @@ _FUSED = regex.compile(r"[0-9][0-9.]*")
 _UNIT_TAIL = regex.compile(r"([0-9])(万元|亿元|千元|元)$")
 # a page number printed inside a table by a PDF extraction ("— 5 —", "- 3 -")
 _NOISE = regex.compile(r"-\s?[0-9]{1,3}\s?-|第[0-9]{1,3}页(?:共[0-9]{1,3}页)?")
+_NOISE_FIRST = frozenset("-第")  # what a match starts with: a set test spares the regex for almost every cell
 # printed numbering alone ("三、", "(一)", "1.") is not a row label
 _NUMBERING = regex.compile(r"(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、,]?)+")
 _LEAD_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、,])+")
@@ -53,7 +54,8 @@ def _alternatives(labels: tuple[str, ...]) -> regex.Pattern[str]:
     return regex.compile("|".join(regex.escape(label) for label in labels))
 
 
-@dataclass(frozen=True, slots=True)
+# treated as immutable but not frozen, like Origin (origin.py): a frozen __init__ costs 3x, and there is one per cell
+@dataclass(slots=True, unsafe_hash=True)
 class Piece:
     """One cell's worth of text in a value segment: its offset in the stream text, its text, and the token (cell or
     line) it came from — several pieces share a token when values are printed space-separated in one cell."""
@@ -157,18 +159,27 @@ class _Locator:
         return raw[at[1]: last[1] + 1]
 
 
+def _chunks(text: str) -> list[str]:
+    """`text` split on every cell, row and line break (str methods: this runs for every row of every table)."""
+    return text.replace("\x1e", "\x1f").replace("\n", "\x1f").split("\x1f")
+
+
 def _pieces(text: str, base: int, tok0: int = 0) -> list[Piece]:
     """Split a value segment into cells: on cell/line breaks, then on spaces inside a cell ("0 1 1 0 2" as one
     cell). Page numbers are dropped."""
     out: list[Piece] = []
     pos = 0
     tok = tok0
-    # a segment ending with a break has no cell after it
-    tail = "" if text[-1:] in ("\x1f", "\x1e", "\n") else "\x1f"
-    for m in _SPLIT.finditer(text + tail):
-        chunk = text[pos:m.start()]
+    chunks = _chunks(text)
+    last = len(chunks) - 1
+    # a segment ending with a break has no cell after it; an empty stretch after the last break is where the next
+    # thing starts, not an empty cell
+    if text[-1:] in ("\x1f", "\x1e", "\n"):
+        chunks.pop()
+        last = -1
+    for i, chunk in enumerate(chunks):
         stripped = chunk.strip()
-        if stripped and _NOISE.fullmatch(stripped):
+        if stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped):
             pass
         elif " " in stripped and all(is_value_like(p) for p in stripped.split(" ") if p):
             sub = 0
@@ -177,12 +188,11 @@ def _pieces(text: str, base: int, tok0: int = 0) -> list[Piece]:
                     idx = chunk.index(part, sub)
                     out.append(Piece(base + pos + idx, part, tok))
                     sub = idx + len(part)
-        elif stripped or m.end() <= len(text):
-            # (an empty stretch after the last break is where the next thing starts, not an empty cell)
+        elif stripped or i != last:
             lead = len(chunk) - len(chunk.lstrip())
             out.append(Piece(base + pos + lead, stripped, tok))
         tok += 1
-        pos = m.end()
+        pos += len(chunk) + 1
     return out
 
 
@@ -326,24 +336,22 @@ class TableReader:
         """The cells after a label in the label's own table row, when there are exactly n of them (empty cells that
         close the row, or stand under a label spanning two columns, aside)."""
         text = self.text
-        m = _SPLIT.search(text, start, end)
-        if not m or m.group(0) != "\x1f":
+        # the label's cell must end with a cell break, and the row must end before any line break
+        row_end = text.find("\x1e", start, end)
+        if row_end < 0 or text.find("\n", start, row_end) >= 0:
+            return None
+        first = text.find("\x1f", start, row_end)
+        if first < 0:
             return None
         cells: list[Piece] = []
-        pos = m.end()
+        pos = first + 1
         tok = 0
-        while True:
-            m = _SPLIT.search(text, pos, end)
-            if not m or m.group(0) == "\n":
-                return None
-            chunk = text[pos:m.start()]
+        for chunk in text[pos:row_end].split("\x1f"):
             stripped = chunk.strip()
-            if not (stripped and _NOISE.fullmatch(stripped)):
+            if not (stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped)):
                 cells.append(Piece(pos + len(chunk) - len(chunk.lstrip()), stripped, tok))
                 tok += 1
-            pos = m.end()
-            if m.group(0) == "\x1e":
-                break
+            pos += len(chunk) + 1
         while len(cells) > n and not cells[-1].text:
             cells.pop()
         while len(cells) > n and not cells[0].text:
@@ -534,27 +542,32 @@ class TableReader:
                     allow_empty: bool = False) -> list[_ValueRow]:
         """Table rows in the window holding exactly n values (after their label cells)."""
         out: list[_ValueRow] = []
-        text = self.text
-        cells: list[Piece] = []
         pos = start
         tok = 0
-        for m in _SPLIT.finditer(text, start, end):
-            chunk = text[pos:m.start()]
-            stripped = chunk.strip()
-            lead = len(chunk) - len(chunk.lstrip())
-            sep = m.group(0)
-            if sep == "\n":
-                cells = []
-            else:
-                if not (stripped and _NOISE.fullmatch(stripped)):
-                    cells.append(Piece(pos + lead, stripped, tok))
-                    tok += 1
-                if sep == "\x1e":
-                    vr = self._as_value_row(spec, cells, n, allow_empty)
-                    if vr is not None:
-                        out.append(vr)
-                    cells = []
-            pos = m.end()
+        # a row is the cells before a row break; what a line break (or the window's end) cuts off is no row, but its
+        # cells count as tokens all the same
+        for line in self.text[start:end].split("\n"):
+            frags = line.split("\x1e")
+            last = len(frags) - 1
+            for f, frag in enumerate(frags):
+                chunks = frag.split("\x1f")
+                if f == last:
+                    for chunk in chunks[:-1]:
+                        stripped = chunk.strip()
+                        if not (stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped)):
+                            tok += 1
+                    pos += len(frag) + 1
+                    continue
+                cells: list[Piece] = []
+                for chunk in chunks:
+                    stripped = chunk.strip()
+                    if not (stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped)):
+                        cells.append(Piece(pos + len(chunk) - len(chunk.lstrip()), stripped, tok))
+                        tok += 1
+                    pos += len(chunk) + 1
+                vr = self._as_value_row(spec, cells, n, allow_empty)
+                if vr is not None:
+                    out.append(vr)
         return out
 
     def _as_value_row(self, spec: TableSpec, cells: list[Piece], n: int,
