@@ -193,3 +193,90 @@ _TOKEN = st.text(alphabet=st.sampled_from(list(" \t\u3000０１2３.,，“”�
 def test_build_as_token_by_token(blocks: list[Line | Table]) -> None:
     doc = Document("x.txt", "txt", tuple(blocks))
     assert stream.build(doc) == ref_build(doc)
+
+
+def ref_normalise(text: str) -> str:
+    import unicodedata
+
+    from gxlint import normalise as nm
+
+    text = unicodedata.normalize("NFKC", text).translate(nm._QUOTES)
+    if not text.isascii():
+        converted = nm._convert(text)
+        if len(converted) == len(text):
+            text = converted
+        else:
+            text = "".join(nm._t2s(ch) for ch in text)
+    return nm._spaces(text)
+
+
+# full-width forms, quotes, compatibility characters, combining marks that compose with what comes before them,
+# traditional characters, spaces of every kind
+_PROSE = st.text(alphabet=st.sampled_from(list("，（）：；！？％０９Ａａ\u3000\u00a0\u200b\ufeff“”「」‘’—–〇﹐、"
+                                              "e\u0301\u0308\uff9e\uff76ｶﾞ①㎡ﬁ臺灣資訊公開 \t2020年a.b")), max_size=80)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_PROSE)
+def test_normalise_as_nfkc_then_translate(text: str) -> None:
+    from gxlint import normalise as nm
+
+    assert nm._normalise(text) == ref_normalise(text)
+
+
+_T3 = layout("2021").table("t3")  # type: ignore[union-attr]
+assert _T3 is not None
+_T3_LABELS = [r.prefix + r.label for r in _T3.rows[:8]]
+_T3_ROW = st.tuples(
+    st.lists(st.sampled_from(["", "(三)不予公开", "三、本年度办理结果", "申请人情况", "说明"]), max_size=2),
+    st.sampled_from(_T3_LABELS),
+    st.lists(st.sampled_from(["", "0", "7", "12", "0 1", "1 2 3", "- 3 -", "/", "合计", "(三)不予", "公开5", "不予公开"]),
+             min_size=6, max_size=9),
+    st.sampled_from(["\x1e", "\n", "\x1e\n"]),
+).map(lambda r: "\x1f".join([*r[0], r[1], *r[2]]) + r[3])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_T3_ROW, min_size=1, max_size=10))
+def test_label_rows_read_alike_without_the_segment_pieces(rows: list[str]) -> None:
+    """The label's own row, when nothing but empty cells follows it, is read without making the segment's pieces."""
+    text = "".join(rows)
+    fast = reader(text).read(_T3, 0, len(text))
+    slow_reader = reader(text)
+    slow_reader._only_row = lambda *a: False  # type: ignore[method-assign]
+    assert fast == slow_reader.read(_T3, 0, len(text))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_T3_ROW, min_size=1, max_size=10))
+def test_only_row_means_nothing_but_empty_pieces_after_the_row(rows: list[str]) -> None:
+    text = "".join(rows)
+    r = reader(text)
+    hits, _missing = r._hits(_T3, 0, len(text))
+    for i, (_s, e, _row_id, _label) in enumerate(hits):
+        seg_end = hits[i + 1][0] if i + 1 < len(hits) else len(text)
+        same_row = r._row_cells(e, seg_end, len(_T3.columns))
+        if same_row is not None and r._only_row(_T3, e, seg_end, same_row):
+            assert not [p for p in r._segment(_T3, e, seg_end) if p.off > same_row[-1].off and p.text]
+
+
+def test_a_group_label_inside_the_row_leaves_pieces_after_it() -> None:
+    # "(三)不予" + "公开5": the group label "(三)不予公开" runs over two cells and, removed, leaves "5" after the
+    # row's last cell — so the segment's pieces must be made
+    text = "\x1f".join([_T3_LABELS[0], "1", "2", "3", "4", "5", "(三)不予", "公开5"]) + "\x1e"
+    r = reader(text)
+    e = len(_T3_LABELS[0])
+    same_row = r._row_cells(e, len(text), len(_T3.columns))
+    assert same_row is not None and same_row[-1].text == "公开5"
+    assert [p.text for p in r._segment(_T3, e, len(text)) if p.off > same_row[-1].off] == ["5"]
+    assert not r._only_row(_T3, e, len(text), same_row)
+
+
+def test_a_last_cell_split_at_its_spaces_leaves_pieces_after_it() -> None:
+    text = "\x1f".join([_T3_LABELS[0], "1", "2", "3", "4", "5", "6", "7 8"]) + "\x1e"
+    r = reader(text)
+    e = len(_T3_LABELS[0])
+    same_row = r._row_cells(e, len(text), len(_T3.columns))
+    assert same_row is not None
+    assert [p.text for p in r._segment(_T3, e, len(text)) if p.off > same_row[-1].off] == ["8"]
+    assert not r._only_row(_T3, e, len(text), same_row)

@@ -358,6 +358,16 @@ class TableReader:
             cells.pop(0)
         return cells if len(cells) == n else None
 
+    def _only_row(self, spec: TableSpec, start: int, end: int, row: list[Piece]) -> bool:
+        """Whether the segment holds nothing after the label's own row but empty cells (the common case), so its
+        pieces after the row, all empty, need not be made: they add no extra row and no stray value. Pieces after
+        the row's last cell come only from text after the row, from a last cell split at its spaces, or from a group
+        label removed from the segment."""
+        text = self.text
+        if " " in row[-1].text or text[text.find("\x1e", start, end) + 1:end].strip():
+            return False
+        return spec.groups_pattern is None or spec.groups_pattern.search(text, start, end) is None
+
     @staticmethod
     def _split_run(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
         """(the run of values after the label, the rest). Text right after the label is its remark
@@ -423,13 +433,16 @@ class TableReader:
         extras: list[TableRow] = []
         for i, (s, e, row_id, label) in enumerate(hits):
             seg_end = hits[i + 1][0] if i + 1 < len(hits) else end
-            pieces = self._segment(spec, e, seg_end)
-            run, rest = self._split_run(pieces)
             same_row = self._row_cells(e, seg_end, len(spec.columns))
-            if same_row is not None:
-                # the label's own table row holds exactly one row of cells: they are the values, text or not
-                run = same_row
-                rest = [p for p in pieces if p.off > same_row[-1].off]
+            if same_row is not None and self._only_row(spec, e, seg_end, same_row):
+                run, rest = same_row, []
+            else:
+                pieces = self._segment(spec, e, seg_end)
+                run, rest = self._split_run(pieces)
+                if same_row is not None:
+                    # the label's own table row holds exactly one row of cells: they are the values, text or not
+                    run = same_row
+                    rest = [p for p in pieces if p.off > same_row[-1].off]
             origin = self.loc.origin(s)
             cells, clean = self._read_values(spec, row_id, run, origin)
             row_extras = self._extra_rows(spec, rest)
