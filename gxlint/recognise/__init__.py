@@ -130,7 +130,7 @@ def recognise(doc: Document) -> Report:
     tables: dict[str, StdTable] = {}
     lay = get_layout(layout_id) if layout_id in ("2019", "2021") else None
     if lay is not None:
-        table_reader = TableReader(stream, lay)
+        table_reader = TableReader(stream, lay, reader.loc)
         by_number = {p.number: p for p in parts}
         # each sub-table of part 二 ends where the next caption starts
         captions = sorted(m.start() for spec in lay.tables if spec.caption_pattern is not None

@@ -88,6 +88,10 @@ class _RowRead:
     cells: tuple[Cell, ...]
     clean: bool  # exactly one row of values followed the label
     used: frozenset[int]  # offsets of the value pieces read
+    origin: Origin  # of the label
+
+
+_UNSEEN: list[int] = []  # a segment whose map is not made yet (by identity: an unmappable segment's map is [])
 
 
 class _Locator:
@@ -95,30 +99,34 @@ class _Locator:
 
     def __init__(self, stream: Stream) -> None:
         self.stream = stream
+        self.segments = stream.segments
         self.starts = [s[0] for s in stream.segments]
-        self._maps: dict[int, list[int] | None] = {}
+        self.maps: list[list[int] | None] = [_UNSEEN] * len(self.starts)
 
     def _map(self, i: int) -> list[int] | None:
         """For segment i, the index in its raw text of each normalised character (None when they line up)."""
-        if i not in self._maps:
-            start, end, _, raw = self.stream.segments[i]
+        index = self.maps[i]
+        if index is _UNSEEN:
+            start, end, _, raw = self.segments[i]
             if len(raw) == end - start:
-                self._maps[i] = None
+                index = None
             else:
                 from gxlint.normalise import normalise_with_map
 
                 norm, index = normalise_with_map(raw)
                 lead = len(norm) - len(norm.lstrip())
                 index = index[lead:lead + (end - start)]
-                self._maps[i] = index if len(index) == end - start else []
-        return self._maps[i]
+                if len(index) != end - start:
+                    index = []
+            self.maps[i] = index
+        return index
 
     def _raw_index(self, offset: int) -> tuple[int, int] | None:
         """(segment, index into its raw text) of a stream offset."""
         i = bisect.bisect_right(self.starts, offset) - 1
         if i < 0:
             return None
-        start = self.stream.segments[i][0]
+        start = self.segments[i][0]
         k = offset - start
         index = self._map(i)
         if index is None:
@@ -131,24 +139,16 @@ class _Locator:
         i = bisect.bisect_right(self.starts, offset) - 1
         if i < 0:
             return Origin()
-        origin = self.stream.segments[i][2]
-        at = self._raw_index(offset)
-        if origin.line is not None and origin.col is not None and at is not None and at[1] > 0:
-            return origin.shifted(at[1])
-        return origin
-
-    def place(self, offset: int, length: int) -> tuple[str, Origin]:
-        """(raw_at(offset, length), origin(offset)) with one lookup: the common case of a piece inside one segment
-        whose normalised text lines up with its raw text."""
-        i = bisect.bisect_right(self.starts, offset) - 1
-        if i >= 0 and length > 0:
-            start, end, origin, raw = self.stream.segments[i]
-            if offset + length <= end and self._map(i) is None:
-                k = offset - start
-                if k > 0 and origin.line is not None and origin.col is not None:
-                    origin = origin.shifted(k)
-                return raw[k:k + length], origin
-        return self.raw_at(offset, length), self.origin(offset)
+        start, _end, origin, _raw = self.segments[i]
+        if origin.line is None or origin.col is None:
+            return origin
+        k = offset - start
+        index = self._map(i)
+        if index is not None:
+            if not index or k >= len(index):
+                return origin
+            k = index[k]
+        return origin.shifted(k) if k > 0 else origin
 
     def raw_at(self, offset: int, length: int) -> str:
         at = self._raw_index(offset)
@@ -226,9 +226,10 @@ def _flat(text: str) -> str:
 
 
 class TableReader:
-    def __init__(self, stream: Stream, layout: Layout | None = None) -> None:
+    def __init__(self, stream: Stream, layout: Layout | None = None, locator: _Locator | None = None) -> None:
+        """`locator`: one already made for this stream (another reader's `loc`), to share its work."""
         self.text = stream.text
-        self.loc = _Locator(stream)
+        self.loc = locator if locator is not None and locator.stream is stream else _Locator(stream)
         labels: list[regex.Pattern[str]] = []
         if layout is not None:
             labels = [r.loose for t in layout.tables for r in t.rows]
@@ -236,11 +237,34 @@ class TableReader:
 
     # -- cells ---------------------------------------------------------------------------------------------------
 
-    def _cell(self, spec: TableSpec, row_id: str, col_id: str, piece: Piece) -> Cell:
-        parsed = parse_value(piece.text)
-        raw, origin = self.loc.place(piece.off, len(piece.text))
-        return Cell(spec.id, row_id, col_id, parsed.state, raw or piece.text, origin, value=parsed.value,
-                    unit=parsed.unit, note=parsed.note)
+    def _cells(self, spec: TableSpec, row_id: str, cols: tuple, run: list[Piece]) -> tuple[Cell, ...]:
+        """One cell per column, from its piece: its value, its raw text and its origin. This runs for every cell, so
+        the common case — a piece inside one segment whose normalised text lines up with the raw text — is inline."""
+        loc = self.loc
+        starts, segments, maps = loc.starts, loc.segments, loc.maps
+        table = spec.id
+        cells = []
+        for col, piece in zip(cols, run, strict=True):
+            text = piece.text
+            parsed = parse_value(text)
+            off = piece.off
+            length = len(text)
+            i = bisect.bisect_right(starts, off) - 1
+            if i >= 0 and length > 0:
+                start, end, origin, raw = segments[i]
+                index = maps[i]
+                if off + length <= end and (index is None or (index is _UNSEEN and loc._map(i) is None)):
+                    k = off - start
+                    if k > 0 and origin.line is not None and origin.col is not None:
+                        origin = origin.shifted(k)
+                    raw = raw[k:k + length]
+                else:
+                    raw, origin = loc.raw_at(off, length), loc.origin(off)
+            else:
+                raw, origin = loc.raw_at(off, length), loc.origin(off)
+            cells.append(Cell(table, row_id, col.id, parsed.state, raw or text, origin, parsed.value, parsed.unit,
+                              parsed.note))
+        return tuple(cells)
 
     def _all(self, spec: TableSpec, row_id: str, state: str, raw: str, origin: Origin, note: str,
              cols: tuple | None = None) -> tuple[Cell, ...]:
@@ -298,14 +322,15 @@ class TableReader:
             run.pop(0)  # an empty cell under a label that spans two columns
         if not any(p.text for p in run):
             if len(run) == n:
-                return tuple(self._cell(spec, row_id, c.id, p) for c, p in zip(cols, run, strict=True)), True
+                return self._cells(spec, row_id, cols, run), True
             return self._all(spec, row_id, MISSING, "", fallback, "该行没有读到数值", cols), False
-        fused = self._fused(spec, row_id, run, cols, check if check is not None else
-                            (_sum_check(spec) if cols == spec.columns else None))
-        if fused is not None:
-            return fused, True
-        if len(run) == n:
-            return tuple(self._cell(spec, row_id, c.id, p) for c, p in zip(cols, run, strict=True)), True
+        if len(run) < n:  # (only fewer pieces than columns can be fused digits)
+            fused = self._fused(spec, row_id, run, cols, check if check is not None else
+                                (_sum_check(spec) if cols == spec.columns else None))
+            if fused is not None:
+                return fused, True
+        elif len(run) == n:
+            return self._cells(spec, row_id, cols, run), True
         first = next(p for p in run if p.text)
         shown = " | ".join(p.text for p in run)
         if len(run) < n:
@@ -449,7 +474,7 @@ class TableReader:
             if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
                 clean = False  # more values follow than one row holds: they belong to some other row
             reads.append(_RowRead(row_id, s, e, self._printed(s, e) or label, cells, clean,
-                                  frozenset(p.off for p in run)))
+                                  frozenset(p.off for p in run), origin))
             extras.extend(row_extras)
         trouble = bool(missing) or not all(r.clean for r in reads)
         if trouble and len(spec.columns) >= 2:
@@ -459,7 +484,7 @@ class TableReader:
                 return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extra_rows), tuple(missing_ids),
                                 rows[0].origin if rows else Origin(), caption_found)
         legacy_ids = {r.id for r in spec.legacy_rows}
-        rows = [TableRow(r.row_id, r.label, r.cells, self.loc.origin(r.start),
+        rows = [TableRow(r.row_id, r.label, r.cells, r.origin,
                          legacy=r.row_id in legacy_ids or self._is_legacy(spec, r.label)) for r in reads]
         return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extras), tuple(missing), rows[0].origin,
                         caption_found)
@@ -474,6 +499,8 @@ class TableReader:
         return _BREAKS.sub(" ", text).strip()
 
     def _is_legacy(self, spec: TableSpec, label: str) -> bool:
+        if not spec.legacy_labels:
+            return False
         flat = normalise_label(_flat(label))
         for legacy in spec.legacy_labels:
             leg = normalise_label(legacy)
@@ -667,13 +694,13 @@ class TableReader:
                 continue
             read = by_id.get(spec_row.id)
             if read is not None and read.clean and not (read.used & used_by_aligned):
-                rows.append(TableRow(read.row_id, read.label, read.cells, self.loc.origin(read.start),
+                rows.append(TableRow(read.row_id, read.label, read.cells, read.origin,
                                      legacy=spec_row.legacy or self._is_legacy(spec, read.label)))
                 continue
             if spec_row.legacy:
                 continue  # an alternative the report does not use
             if k in ambiguous:
-                origin = self.loc.origin(read.start) if read is not None else Origin()
+                origin = read.origin if read is not None else Origin()
                 rows.append(TableRow(spec_row.id, read.label if read else "",
                                      self._all(spec, spec_row.id, UNREADABLE, "", origin,
                                                "无法确定哪一行数值属于该行（标签与数值在提取中错位）"), origin))
@@ -681,7 +708,7 @@ class TableReader:
             if read is not None:
                 # the label is there but no whole row of values can belong to it: what the label's own segment gave
                 # (a short row is unreadable), never values that belong to other rows
-                origin = self.loc.origin(read.start)
+                origin = read.origin
                 if read.used & used_by_aligned or all(c.state == NUMBER for c in read.cells):
                     cells = self._all(spec, spec_row.id, MISSING, "", origin, "该行没有读到数值")
                 else:
