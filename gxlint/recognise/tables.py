@@ -253,6 +253,8 @@ class TableReader:
             if i >= 0 and length > 0:
                 start, end, origin, raw = segments[i]
                 index = maps[i]
+                if index is _UNSEEN and len(raw) == end - start:
+                    index = maps[i] = None  # (what _map finds first for every segment that lines up)
                 if off + length <= end and (index is None or (index is _UNSEEN and loc._map(i) is None)):
                     k = off - start
                     if k > 0 and origin.line is not None and origin.col is not None:
@@ -384,14 +386,24 @@ class TableReader:
         return cells if len(cells) == n else None
 
     def _only_row(self, spec: TableSpec, start: int, end: int, row: list[Piece]) -> bool:
-        """Whether the segment holds nothing after the label's own row but empty cells (the common case), so its
-        pieces after the row, all empty, need not be made: they add no extra row and no stray value. Pieces after
-        the row's last cell come only from text after the row, from a last cell split at its spaces, or from a group
-        label removed from the segment."""
-        text = self.text
-        if " " in row[-1].text or text[text.find("\x1e", start, end) + 1:end].strip():
+        """Whether the segment holds nothing after the label's own row but empty cells and group labels (the common
+        case), so its pieces after the row, all empty, need not be made: they add no extra row and no stray value.
+        Pieces after the row's last cell come only from text after the row, from a last cell split at its spaces, or
+        from a group label removed from the segment (what is left of its cell)."""
+        if " " in row[-1].text:
             return False
-        return spec.groups_pattern is None or spec.groups_pattern.search(text, start, end) is None
+        text = self.text
+        row_end = text.find("\x1e", start, end)
+        tail = text[row_end + 1:end]
+        groups = spec.groups_pattern
+        if groups is None:
+            return not tail.strip()
+        m = groups.search(text, start, end)
+        if m is None:
+            return not tail.strip()
+        # group labels after the row only (the labels have no lookaround: those found in the tail alone are the ones
+        # found in the segment), with nothing but breaks and spaces around them
+        return m.start() > row_end and not groups.sub("", tail).strip()
 
     @staticmethod
     def _split_run(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
