@@ -87,8 +87,13 @@ class _RowRead:
     label: str
     cells: tuple[Cell, ...]
     clean: bool  # exactly one row of values followed the label
-    used: frozenset[int]  # offsets of the value pieces read
+    run: list[Piece]  # the value pieces read
     origin: Origin  # of the label
+
+    @property
+    def used(self) -> frozenset[int]:
+        """The offsets of the value pieces read (asked for only when the table's rows are aligned)."""
+        return frozenset(p.off for p in self.run)
 
 
 _UNSEEN: list[int] = []  # a segment whose map is not made yet (by identity: an unmappable segment's map is [])
@@ -151,6 +156,11 @@ class _Locator:
         return origin.shifted(k) if k > 0 else origin
 
     def raw_at(self, offset: int, length: int) -> str:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and length > 0:
+            start, end, _origin, raw = self.segments[i]
+            if offset + length <= end and self._map(i) is None:
+                return raw[offset - start:offset - start + length]  # within one segment that lines up
         at = self._raw_index(offset)
         last = self._raw_index(offset + length - 1) if length > 0 else at
         if at is None or last is None or at[0] != last[0]:
@@ -376,7 +386,9 @@ class TableReader:
         for chunk in text[pos:row_end].split("\x1f"):
             stripped = chunk.strip()
             if not (stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped)):
-                cells.append(Piece(pos + len(chunk) - len(chunk.lstrip()), stripped, tok))
+                # (a cell token is stripped already: nothing to measure)
+                lead = 0 if len(stripped) == len(chunk) else len(chunk) - len(chunk.lstrip())
+                cells.append(Piece(pos + lead, stripped, tok))
                 tok += 1
             pos += len(chunk) + 1
         while len(cells) > n and not cells[-1].text:
@@ -486,7 +498,7 @@ class TableReader:
             if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
                 clean = False  # more values follow than one row holds: they belong to some other row
             reads.append(_RowRead(row_id, s, e, self._printed(s, e) or label, cells, clean,
-                                  frozenset(p.off for p in run), origin))
+                                  run, origin))
             extras.extend(row_extras)
         trouble = bool(missing) or not all(r.clean for r in reads)
         if trouble and len(spec.columns) >= 2:
@@ -506,7 +518,7 @@ class TableReader:
         if start >= end:
             return ""
         text = self.text[start:end]
-        if not any(ch in text for ch in "\x1f\x1e\n"):
+        if "\x1f" not in text and "\x1e" not in text and "\n" not in text:
             return self.loc.raw_at(start, end - start) or text
         return _BREAKS.sub(" ", text).strip()
 
