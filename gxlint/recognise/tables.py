@@ -493,7 +493,11 @@ class TableReader:
                     run = same_row
                     rest = [p for p in pieces if p.off > same_row[-1].off]
             origin = self.loc.origin(s)
-            cells, clean = self._read_values(spec, row_id, run, origin)
+            if same_row is not None:
+                # exactly one cell per column: what _read_values makes of such a run, without its trimming and checks
+                cells, clean = self._cells(spec, row_id, spec.columns, same_row), True
+            else:
+                cells, clean = self._read_values(spec, row_id, run, origin)
             row_extras = self._extra_rows(spec, rest)
             if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
                 clean = False  # more values follow than one row holds: they belong to some other row
