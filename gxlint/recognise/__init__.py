@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from gxlint.normalise import normalise_label
 from gxlint.origin import Origin
 from gxlint.read.document import Document
@@ -16,9 +18,14 @@ from gxlint.report import Part, Report, StdTable, YearMention
 PART_ORDER = "一二三四五六"
 
 
+@functools.cache
+def _pre2019_fingerprints() -> tuple[str, ...]:
+    return tuple(normalise_label(f) for f in load_parts().get("pre2019_fingerprints", []))
+
+
 def _layout_scores(flat: str) -> dict[str, int]:
     scores = {lay.id: sum(1 for f in lay.fingerprints if f in flat) for lay in load_layouts()}
-    scores["pre-2019"] = sum(1 for f in load_parts().get("pre2019_fingerprints", []) if normalise_label(f) in flat)
+    scores["pre-2019"] = sum(1 for f in _pre2019_fingerprints() if f in flat)
     if "指标名称" in flat and "计量单位" in flat:
         scores["pre-2019"] += 2
     return scores
@@ -130,7 +137,7 @@ def recognise(doc: Document) -> Report:
     tables: dict[str, StdTable] = {}
     lay = get_layout(layout_id) if layout_id in ("2019", "2021") else None
     if lay is not None:
-        table_reader = TableReader(stream, lay)
+        table_reader = TableReader(stream, lay, reader.loc)
         by_number = {p.number: p for p in parts}
         # each sub-table of part 二 ends where the next caption starts
         captions = sorted(m.start() for spec in lay.tables if spec.caption_pattern is not None

@@ -37,6 +37,9 @@ _NUM = (r"(?:(?P<num>[一二三四五六七八九十]{1,2})\s*[、.,，．]"
         r"|(?P<num3>[一二三四五六七八九十]{1,2})\s*(?=[^0-9]))")
 
 
+_BEFORE = r"(?<![一二三四五六七八九十第])"
+
+
 @functools.lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, str, bool, regex.Pattern[str]]]:
     out = []
@@ -47,16 +50,40 @@ def _patterns() -> list[tuple[str, str, bool, regex.Pattern[str]]]:
                 continue
             alts = "|".join(f"(?:{x})" for x in pats)
             # "一、" may follow anything (fused dumps); the other numberings need a boundary before them
-            pat = regex.compile(r"(?<![一二三四五六七八九十第])" + _NUM + r"\s*(?P<title>" + alts + ")")
+            pat = regex.compile(_BEFORE + _NUM + r"\s*(?P<title>" + alts + ")")
             out.append((p["number"], p["canonical"], strong, pat))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _any_heading() -> regex.Pattern[str]:
+    """Every wording of every part in one pattern: it matches at a position exactly when one of `_patterns()` does."""
+    alts = "|".join(f"(?:{x})" for p in load_parts()["parts"] for key in ("patterns", "weak") for x in p.get(key) or [])
+    return regex.compile(_BEFORE + _NUM + r"\s*(?:" + alts + ")")
+
+
+def _matches(pat: regex.Pattern[str], text: str, starts: list[int]) -> list[regex.Match[str]]:
+    """What `pat.finditer(text)` finds, given every position where a match can start: one scan of the text for all
+    the patterns instead of one each (a heading pattern starts with a lookbehind, so the engine tries every
+    position)."""
+    out = []
+    after = 0
+    for start in starts:
+        if start >= after:
+            m = pat.match(text, start)
+            if m:
+                out.append(m)
+                after = m.end()
     return out
 
 
 def find_headings(stream: Stream) -> list[HeadingHit]:
     text = stream.text
     hits: list[HeadingHit] = []
+    # where some heading matches (overlapped: a start inside another match counts too)
+    starts = [m.start() for m in _any_heading().finditer(text, overlapped=True)]
     for number, canonical, strong, pat in _patterns():
-        for m in pat.finditer(text):
+        for m in _matches(pat, text, starts):
             ordinal = m.group("num") or m.group("num2") or m.group("num3")
             before = text[m.start() - 1] if m.start() > 0 else "\n"
             clean = before in _BOUNDARY or before in "。；;！!？?:： )"

@@ -6,6 +6,7 @@ segments can be split on any of them while narrative text stays readable.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -27,6 +28,16 @@ class Stream:
     line_starts: frozenset[int]  # offsets where a Line token starts (not a table cell)
 
 
+def _token(text: str) -> tuple[str, str]:
+    """A token's normalised text and its raw text, both stripped."""
+    return normalise(text).strip(), text.strip()
+
+
+# table cells and short lines repeat ("0", "自然人", …): remembered, as normalise remembers short texts
+_SHORT = 48
+_short_token = functools.lru_cache(maxsize=32768)(_token)
+
+
 def build(doc: Document) -> Stream:
     parts: list[str] = []
     segments: list[tuple[int, int, Origin, str]] = []
@@ -35,21 +46,24 @@ def build(doc: Document) -> Stream:
     # one loop, no helper call per token: this runs for every line and cell of every report
     for block in doc.blocks:
         if isinstance(block, Line):
-            norm = normalise(block.text).strip()
+            text = block.text
+            norm, raw = _short_token(text) if len(text) <= _SHORT else _token(text)
             line_starts.add(pos)
-            segments.append((pos, pos + len(norm), block.origin, block.text.strip()))
+            segments.append((pos, pos + len(norm), block.origin, raw))
             parts.append(norm)
             parts.append(LINE)
             pos += len(norm) + 1
         elif isinstance(block, Table):
             for row in block.rows:
-                last = len(row) - 1
-                for i, cell in enumerate(row):
-                    norm = normalise(cell.text).strip()
-                    segments.append((pos, pos + len(norm), cell.origin, cell.text.strip()))
+                for cell in row:
+                    text = cell.text
+                    norm, raw = _short_token(text) if len(text) <= _SHORT else _token(text)
+                    segments.append((pos, pos + len(norm), cell.origin, raw))
                     parts.append(norm)
-                    parts.append(ROW if i == last else CELL)
+                    parts.append(CELL)
                     pos += len(norm) + 1
+                if row:
+                    parts[-1] = ROW  # the last cell of a row
     return Stream("".join(parts), tuple(segments), frozenset(line_starts))
 
 

@@ -34,6 +34,7 @@ _FUSED = regex.compile(r"[0-9][0-9.]*")
 _UNIT_TAIL = regex.compile(r"([0-9])(万元|亿元|千元|元)$")
 # a page number printed inside a table by a PDF extraction ("— 5 —", "- 3 -")
 _NOISE = regex.compile(r"-\s?[0-9]{1,3}\s?-|第[0-9]{1,3}页(?:共[0-9]{1,3}页)?")
+_NOISE_FIRST = frozenset("-第")  # what a match starts with: a set test spares the regex for almost every cell
 # printed numbering alone ("三、", "(一)", "1.") is not a row label
 _NUMBERING = regex.compile(r"(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、,]?)+")
 _LEAD_NUMBER = regex.compile(r"^(?:[一二三四五六七八九十]+[、.,]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、,])+")
@@ -53,7 +54,8 @@ def _alternatives(labels: tuple[str, ...]) -> regex.Pattern[str]:
     return regex.compile("|".join(regex.escape(label) for label in labels))
 
 
-@dataclass(frozen=True, slots=True)
+# treated as immutable but not frozen, like Origin (origin.py): a frozen __init__ costs 3x, and there is one per cell
+@dataclass(slots=True, unsafe_hash=True)
 class Piece:
     """One cell's worth of text in a value segment: its offset in the stream text, its text, and the token (cell or
     line) it came from — several pieces share a token when values are printed space-separated in one cell."""
@@ -85,7 +87,16 @@ class _RowRead:
     label: str
     cells: tuple[Cell, ...]
     clean: bool  # exactly one row of values followed the label
-    used: frozenset[int]  # offsets of the value pieces read
+    run: list[Piece]  # the value pieces read
+    origin: Origin  # of the label
+
+    @property
+    def used(self) -> frozenset[int]:
+        """The offsets of the value pieces read (asked for only when the table's rows are aligned)."""
+        return frozenset(p.off for p in self.run)
+
+
+_UNSEEN: list[int] = []  # a segment whose map is not made yet (by identity: an unmappable segment's map is [])
 
 
 class _Locator:
@@ -93,30 +104,34 @@ class _Locator:
 
     def __init__(self, stream: Stream) -> None:
         self.stream = stream
+        self.segments = stream.segments
         self.starts = [s[0] for s in stream.segments]
-        self._maps: dict[int, list[int] | None] = {}
+        self.maps: list[list[int] | None] = [_UNSEEN] * len(self.starts)
 
     def _map(self, i: int) -> list[int] | None:
         """For segment i, the index in its raw text of each normalised character (None when they line up)."""
-        if i not in self._maps:
-            start, end, _, raw = self.stream.segments[i]
+        index = self.maps[i]
+        if index is _UNSEEN:
+            start, end, _, raw = self.segments[i]
             if len(raw) == end - start:
-                self._maps[i] = None
+                index = None
             else:
                 from gxlint.normalise import normalise_with_map
 
                 norm, index = normalise_with_map(raw)
                 lead = len(norm) - len(norm.lstrip())
                 index = index[lead:lead + (end - start)]
-                self._maps[i] = index if len(index) == end - start else []
-        return self._maps[i]
+                if len(index) != end - start:
+                    index = []
+            self.maps[i] = index
+        return index
 
     def _raw_index(self, offset: int) -> tuple[int, int] | None:
         """(segment, index into its raw text) of a stream offset."""
         i = bisect.bisect_right(self.starts, offset) - 1
         if i < 0:
             return None
-        start = self.stream.segments[i][0]
+        start = self.segments[i][0]
         k = offset - start
         index = self._map(i)
         if index is None:
@@ -129,26 +144,23 @@ class _Locator:
         i = bisect.bisect_right(self.starts, offset) - 1
         if i < 0:
             return Origin()
-        origin = self.stream.segments[i][2]
-        at = self._raw_index(offset)
-        if origin.line is not None and origin.col is not None and at is not None and at[1] > 0:
-            return origin.shifted(at[1])
-        return origin
-
-    def place(self, offset: int, length: int) -> tuple[str, Origin]:
-        """(raw_at(offset, length), origin(offset)) with one lookup: the common case of a piece inside one segment
-        whose normalised text lines up with its raw text."""
-        i = bisect.bisect_right(self.starts, offset) - 1
-        if i >= 0 and length > 0:
-            start, end, origin, raw = self.stream.segments[i]
-            if offset + length <= end and self._map(i) is None:
-                k = offset - start
-                if k > 0 and origin.line is not None and origin.col is not None:
-                    origin = origin.shifted(k)
-                return raw[k:k + length], origin
-        return self.raw_at(offset, length), self.origin(offset)
+        start, _end, origin, _raw = self.segments[i]
+        if origin.line is None or origin.col is None:
+            return origin
+        k = offset - start
+        index = self._map(i)
+        if index is not None:
+            if not index or k >= len(index):
+                return origin
+            k = index[k]
+        return origin.shifted(k) if k > 0 else origin
 
     def raw_at(self, offset: int, length: int) -> str:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and length > 0:
+            start, end, _origin, raw = self.segments[i]
+            if offset + length <= end and self._map(i) is None:
+                return raw[offset - start:offset - start + length]  # within one segment that lines up
         at = self._raw_index(offset)
         last = self._raw_index(offset + length - 1) if length > 0 else at
         if at is None or last is None or at[0] != last[0]:
@@ -157,18 +169,27 @@ class _Locator:
         return raw[at[1]: last[1] + 1]
 
 
+def _chunks(text: str) -> list[str]:
+    """`text` split on every cell, row and line break (str methods: this runs for every row of every table)."""
+    return text.replace("\x1e", "\x1f").replace("\n", "\x1f").split("\x1f")
+
+
 def _pieces(text: str, base: int, tok0: int = 0) -> list[Piece]:
     """Split a value segment into cells: on cell/line breaks, then on spaces inside a cell ("0 1 1 0 2" as one
     cell). Page numbers are dropped."""
     out: list[Piece] = []
     pos = 0
     tok = tok0
-    # a segment ending with a break has no cell after it
-    tail = "" if text[-1:] in ("\x1f", "\x1e", "\n") else "\x1f"
-    for m in _SPLIT.finditer(text + tail):
-        chunk = text[pos:m.start()]
+    chunks = _chunks(text)
+    last = len(chunks) - 1
+    # a segment ending with a break has no cell after it; an empty stretch after the last break is where the next
+    # thing starts, not an empty cell
+    if text[-1:] in ("\x1f", "\x1e", "\n"):
+        chunks.pop()
+        last = -1
+    for i, chunk in enumerate(chunks):
         stripped = chunk.strip()
-        if stripped and _NOISE.fullmatch(stripped):
+        if stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped):
             pass
         elif " " in stripped and all(is_value_like(p) for p in stripped.split(" ") if p):
             sub = 0
@@ -177,12 +198,11 @@ def _pieces(text: str, base: int, tok0: int = 0) -> list[Piece]:
                     idx = chunk.index(part, sub)
                     out.append(Piece(base + pos + idx, part, tok))
                     sub = idx + len(part)
-        elif stripped or m.end() <= len(text):
-            # (an empty stretch after the last break is where the next thing starts, not an empty cell)
+        elif stripped or i != last:
             lead = len(chunk) - len(chunk.lstrip())
             out.append(Piece(base + pos + lead, stripped, tok))
         tok += 1
-        pos = m.end()
+        pos += len(chunk) + 1
     return out
 
 
@@ -216,9 +236,10 @@ def _flat(text: str) -> str:
 
 
 class TableReader:
-    def __init__(self, stream: Stream, layout: Layout | None = None) -> None:
+    def __init__(self, stream: Stream, layout: Layout | None = None, locator: _Locator | None = None) -> None:
+        """`locator`: one already made for this stream (another reader's `loc`), to share its work."""
         self.text = stream.text
-        self.loc = _Locator(stream)
+        self.loc = locator if locator is not None and locator.stream is stream else _Locator(stream)
         labels: list[regex.Pattern[str]] = []
         if layout is not None:
             labels = [r.loose for t in layout.tables for r in t.rows]
@@ -226,11 +247,36 @@ class TableReader:
 
     # -- cells ---------------------------------------------------------------------------------------------------
 
-    def _cell(self, spec: TableSpec, row_id: str, col_id: str, piece: Piece) -> Cell:
-        parsed = parse_value(piece.text)
-        raw, origin = self.loc.place(piece.off, len(piece.text))
-        return Cell(spec.id, row_id, col_id, parsed.state, raw or piece.text, origin, value=parsed.value,
-                    unit=parsed.unit, note=parsed.note)
+    def _cells(self, spec: TableSpec, row_id: str, cols: tuple, run: list[Piece]) -> tuple[Cell, ...]:
+        """One cell per column, from its piece: its value, its raw text and its origin. This runs for every cell, so
+        the common case — a piece inside one segment whose normalised text lines up with the raw text — is inline."""
+        loc = self.loc
+        starts, segments, maps = loc.starts, loc.segments, loc.maps
+        table = spec.id
+        cells = []
+        for col, piece in zip(cols, run, strict=True):
+            text = piece.text
+            parsed = parse_value(text)
+            off = piece.off
+            length = len(text)
+            i = bisect.bisect_right(starts, off) - 1
+            if i >= 0 and length > 0:
+                start, end, origin, raw = segments[i]
+                index = maps[i]
+                if index is _UNSEEN and len(raw) == end - start:
+                    index = maps[i] = None  # (what _map finds first for every segment that lines up)
+                if off + length <= end and (index is None or (index is _UNSEEN and loc._map(i) is None)):
+                    k = off - start
+                    if k > 0 and origin.line is not None and origin.col is not None:
+                        origin = origin.shifted(k)
+                    raw = raw[k:k + length]
+                else:
+                    raw, origin = loc.raw_at(off, length), loc.origin(off)
+            else:
+                raw, origin = loc.raw_at(off, length), loc.origin(off)
+            cells.append(Cell(table, row_id, col.id, parsed.state, raw or text, origin, parsed.value, parsed.unit,
+                              parsed.note))
+        return tuple(cells)
 
     def _all(self, spec: TableSpec, row_id: str, state: str, raw: str, origin: Origin, note: str,
              cols: tuple | None = None) -> tuple[Cell, ...]:
@@ -288,14 +334,15 @@ class TableReader:
             run.pop(0)  # an empty cell under a label that spans two columns
         if not any(p.text for p in run):
             if len(run) == n:
-                return tuple(self._cell(spec, row_id, c.id, p) for c, p in zip(cols, run, strict=True)), True
+                return self._cells(spec, row_id, cols, run), True
             return self._all(spec, row_id, MISSING, "", fallback, "该行没有读到数值", cols), False
-        fused = self._fused(spec, row_id, run, cols, check if check is not None else
-                            (_sum_check(spec) if cols == spec.columns else None))
-        if fused is not None:
-            return fused, True
-        if len(run) == n:
-            return tuple(self._cell(spec, row_id, c.id, p) for c, p in zip(cols, run, strict=True)), True
+        if len(run) < n:  # (only fewer pieces than columns can be fused digits)
+            fused = self._fused(spec, row_id, run, cols, check if check is not None else
+                                (_sum_check(spec) if cols == spec.columns else None))
+            if fused is not None:
+                return fused, True
+        elif len(run) == n:
+            return self._cells(spec, row_id, cols, run), True
         first = next(p for p in run if p.text)
         shown = " | ".join(p.text for p in run)
         if len(run) < n:
@@ -326,29 +373,49 @@ class TableReader:
         """The cells after a label in the label's own table row, when there are exactly n of them (empty cells that
         close the row, or stand under a label spanning two columns, aside)."""
         text = self.text
-        m = _SPLIT.search(text, start, end)
-        if not m or m.group(0) != "\x1f":
+        # the label's cell must end with a cell break, and the row must end before any line break
+        row_end = text.find("\x1e", start, end)
+        if row_end < 0 or text.find("\n", start, row_end) >= 0:
+            return None
+        first = text.find("\x1f", start, row_end)
+        if first < 0:
             return None
         cells: list[Piece] = []
-        pos = m.end()
+        pos = first + 1
         tok = 0
-        while True:
-            m = _SPLIT.search(text, pos, end)
-            if not m or m.group(0) == "\n":
-                return None
-            chunk = text[pos:m.start()]
+        for chunk in text[pos:row_end].split("\x1f"):
             stripped = chunk.strip()
-            if not (stripped and _NOISE.fullmatch(stripped)):
-                cells.append(Piece(pos + len(chunk) - len(chunk.lstrip()), stripped, tok))
+            if not (stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped)):
+                # (a cell token is stripped already: nothing to measure)
+                lead = 0 if len(stripped) == len(chunk) else len(chunk) - len(chunk.lstrip())
+                cells.append(Piece(pos + lead, stripped, tok))
                 tok += 1
-            pos = m.end()
-            if m.group(0) == "\x1e":
-                break
+            pos += len(chunk) + 1
         while len(cells) > n and not cells[-1].text:
             cells.pop()
         while len(cells) > n and not cells[0].text:
             cells.pop(0)
         return cells if len(cells) == n else None
+
+    def _only_row(self, spec: TableSpec, start: int, end: int, row: list[Piece]) -> bool:
+        """Whether the segment holds nothing after the label's own row but empty cells and group labels (the common
+        case), so its pieces after the row, all empty, need not be made: they add no extra row and no stray value.
+        Pieces after the row's last cell come only from text after the row, from a last cell split at its spaces, or
+        from a group label removed from the segment (what is left of its cell)."""
+        if " " in row[-1].text:
+            return False
+        text = self.text
+        row_end = text.find("\x1e", start, end)
+        tail = text[row_end + 1:end]
+        groups = spec.groups_pattern
+        if groups is None:
+            return not tail.strip()
+        m = groups.search(text, start, end)
+        if m is None:
+            return not tail.strip()
+        # group labels after the row only (the labels have no lookaround: those found in the tail alone are the ones
+        # found in the segment), with nothing but breaks and spaces around them
+        return m.start() > row_end and not groups.sub("", tail).strip()
 
     @staticmethod
     def _split_run(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
@@ -415,20 +482,27 @@ class TableReader:
         extras: list[TableRow] = []
         for i, (s, e, row_id, label) in enumerate(hits):
             seg_end = hits[i + 1][0] if i + 1 < len(hits) else end
-            pieces = self._segment(spec, e, seg_end)
-            run, rest = self._split_run(pieces)
             same_row = self._row_cells(e, seg_end, len(spec.columns))
-            if same_row is not None:
-                # the label's own table row holds exactly one row of cells: they are the values, text or not
-                run = same_row
-                rest = [p for p in pieces if p.off > same_row[-1].off]
+            if same_row is not None and self._only_row(spec, e, seg_end, same_row):
+                run, rest = same_row, []
+            else:
+                pieces = self._segment(spec, e, seg_end)
+                run, rest = self._split_run(pieces)
+                if same_row is not None:
+                    # the label's own table row holds exactly one row of cells: they are the values, text or not
+                    run = same_row
+                    rest = [p for p in pieces if p.off > same_row[-1].off]
             origin = self.loc.origin(s)
-            cells, clean = self._read_values(spec, row_id, run, origin)
+            if same_row is not None:
+                # exactly one cell per column: what _read_values makes of such a run, without its trimming and checks
+                cells, clean = self._cells(spec, row_id, spec.columns, same_row), True
+            else:
+                cells, clean = self._read_values(spec, row_id, run, origin)
             row_extras = self._extra_rows(spec, rest)
             if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
                 clean = False  # more values follow than one row holds: they belong to some other row
             reads.append(_RowRead(row_id, s, e, self._printed(s, e) or label, cells, clean,
-                                  frozenset(p.off for p in run)))
+                                  run, origin))
             extras.extend(row_extras)
         trouble = bool(missing) or not all(r.clean for r in reads)
         if trouble and len(spec.columns) >= 2:
@@ -438,7 +512,7 @@ class TableReader:
                 return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extra_rows), tuple(missing_ids),
                                 rows[0].origin if rows else Origin(), caption_found)
         legacy_ids = {r.id for r in spec.legacy_rows}
-        rows = [TableRow(r.row_id, r.label, r.cells, self.loc.origin(r.start),
+        rows = [TableRow(r.row_id, r.label, r.cells, r.origin,
                          legacy=r.row_id in legacy_ids or self._is_legacy(spec, r.label)) for r in reads]
         return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extras), tuple(missing), rows[0].origin,
                         caption_found)
@@ -448,11 +522,13 @@ class TableReader:
         if start >= end:
             return ""
         text = self.text[start:end]
-        if not any(ch in text for ch in "\x1f\x1e\n"):
+        if "\x1f" not in text and "\x1e" not in text and "\n" not in text:
             return self.loc.raw_at(start, end - start) or text
         return _BREAKS.sub(" ", text).strip()
 
     def _is_legacy(self, spec: TableSpec, label: str) -> bool:
+        if not spec.legacy_labels:
+            return False
         flat = normalise_label(_flat(label))
         for legacy in spec.legacy_labels:
             leg = normalise_label(legacy)
@@ -534,27 +610,32 @@ class TableReader:
                     allow_empty: bool = False) -> list[_ValueRow]:
         """Table rows in the window holding exactly n values (after their label cells)."""
         out: list[_ValueRow] = []
-        text = self.text
-        cells: list[Piece] = []
         pos = start
         tok = 0
-        for m in _SPLIT.finditer(text, start, end):
-            chunk = text[pos:m.start()]
-            stripped = chunk.strip()
-            lead = len(chunk) - len(chunk.lstrip())
-            sep = m.group(0)
-            if sep == "\n":
-                cells = []
-            else:
-                if not (stripped and _NOISE.fullmatch(stripped)):
-                    cells.append(Piece(pos + lead, stripped, tok))
-                    tok += 1
-                if sep == "\x1e":
-                    vr = self._as_value_row(spec, cells, n, allow_empty)
-                    if vr is not None:
-                        out.append(vr)
-                    cells = []
-            pos = m.end()
+        # a row is the cells before a row break; what a line break (or the window's end) cuts off is no row, but its
+        # cells count as tokens all the same
+        for line in self.text[start:end].split("\n"):
+            frags = line.split("\x1e")
+            last = len(frags) - 1
+            for f, frag in enumerate(frags):
+                chunks = frag.split("\x1f")
+                if f == last:
+                    for chunk in chunks[:-1]:
+                        stripped = chunk.strip()
+                        if not (stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped)):
+                            tok += 1
+                    pos += len(frag) + 1
+                    continue
+                cells: list[Piece] = []
+                for chunk in chunks:
+                    stripped = chunk.strip()
+                    if not (stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped)):
+                        cells.append(Piece(pos + len(chunk) - len(chunk.lstrip()), stripped, tok))
+                        tok += 1
+                    pos += len(chunk) + 1
+                vr = self._as_value_row(spec, cells, n, allow_empty)
+                if vr is not None:
+                    out.append(vr)
         return out
 
     def _as_value_row(self, spec: TableSpec, cells: list[Piece], n: int,
@@ -641,13 +722,13 @@ class TableReader:
                 continue
             read = by_id.get(spec_row.id)
             if read is not None and read.clean and not (read.used & used_by_aligned):
-                rows.append(TableRow(read.row_id, read.label, read.cells, self.loc.origin(read.start),
+                rows.append(TableRow(read.row_id, read.label, read.cells, read.origin,
                                      legacy=spec_row.legacy or self._is_legacy(spec, read.label)))
                 continue
             if spec_row.legacy:
                 continue  # an alternative the report does not use
             if k in ambiguous:
-                origin = self.loc.origin(read.start) if read is not None else Origin()
+                origin = read.origin if read is not None else Origin()
                 rows.append(TableRow(spec_row.id, read.label if read else "",
                                      self._all(spec, spec_row.id, UNREADABLE, "", origin,
                                                "无法确定哪一行数值属于该行（标签与数值在提取中错位）"), origin))
@@ -655,7 +736,7 @@ class TableReader:
             if read is not None:
                 # the label is there but no whole row of values can belong to it: what the label's own segment gave
                 # (a short row is unreadable), never values that belong to other rows
-                origin = self.loc.origin(read.start)
+                origin = read.origin
                 if read.used & used_by_aligned or all(c.state == NUMBER for c in read.cells):
                     cells = self._all(spec, spec_row.id, MISSING, "", origin, "该行没有读到数值")
                 else:
