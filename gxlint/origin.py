@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 
 # Treated as immutable, not frozen: a frozen __init__ (object.__setattr__ per field) costs three times as much,
@@ -24,6 +24,8 @@ class Origin:
     table: int | None = None
     row: int | None = None
     cell: int | None = None
+    # a MappedOrigin: ask it even for the first character (its own fields point at the line's block, not its text)
+    mapped: ClassVar[bool] = False
 
     def shifted(self, chars: int) -> Origin:
         """The same line, `chars` code points further right (for a match inside a line)."""
@@ -71,6 +73,7 @@ class MappedOrigin(Origin):
     Equal to, hashed as and pickled as the plain Origin of its fields: the mapping stays in the reading process."""
 
     __slots__ = ("_locate",)
+    mapped: ClassVar[bool] = True
 
     def __init__(self, base: Origin, locate: Callable[[int], tuple[int, int] | None]) -> None:
         super().__init__(base.line, base.col, base.end_line, base.end_col, base.page, base.bbox, base.paragraph,

@@ -145,7 +145,7 @@ class _Locator:
         if i < 0:
             return Origin()
         start, _end, origin, _raw = self.segments[i]
-        if origin.line is None or origin.col is None:
+        if (origin.line is None or origin.col is None) and not origin.mapped:
             return origin
         k = offset - start
         index = self._map(i)
@@ -153,7 +153,7 @@ class _Locator:
             if not index or k >= len(index):
                 return origin
             k = index[k]
-        return origin.shifted(k) if k > 0 else origin
+        return origin.shifted(k) if k > 0 or origin.mapped else origin
 
     def raw_at(self, offset: int, length: int) -> str:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -267,7 +267,7 @@ class TableReader:
                     index = maps[i] = None  # (what _map finds first for every segment that lines up)
                 if off + length <= end and (index is None or (index is _UNSEEN and loc._map(i) is None)):
                     k = off - start
-                    if k > 0 and origin.line is not None and origin.col is not None:
+                    if (k > 0 and origin.line is not None and origin.col is not None) or origin.mapped:
                         origin = origin.shifted(k)
                     raw = raw[k:k + length]
                 else:
