@@ -83,6 +83,10 @@ class StdTable:
     def cell(self, row_id: str, col_id: str) -> Cell | None:
         return self._index[1].get((row_id, col_id))
 
+    def cell_index(self) -> dict[tuple[str, str], Cell]:
+        """(row id, column id) → what `cell` returns, for callers that look up many cells (compiled rules)."""
+        return self._index[1]
+
 
 @dataclass(frozen=True)
 class Part:

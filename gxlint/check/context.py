@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gxlint.check.closures import Numbers
 from gxlint.check.rule import Rule
 from gxlint.findings import CellRef, Finding, RowContext
 from gxlint.origin import Origin
@@ -19,6 +20,14 @@ class Context:
     related: tuple[Report, ...] = ()  # other reports of the same agency (batch runs only)
     others: tuple[Report, ...] = ()  # reports of other agencies (batch runs only)
     cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def numbers(self) -> Numbers:
+        """The report's cells for compiled expressions, shared by every rule of this report."""
+        numbers = self.cache.get("numbers")
+        if numbers is None:
+            numbers = self.cache["numbers"] = Numbers(self.report)
+        return numbers
 
     @property
     def layout(self) -> Layout | None:
