@@ -68,13 +68,9 @@ class StdTable:
     def _index(self) -> tuple[dict[str, TableRow], dict[tuple[str, str], Cell]]:
         """The first row of each id and, in it, the first cell of each column (what a scan would find): rules look
         cells up thousands of times per report."""
-        rows: dict[str, TableRow] = {}
-        for r in self.rows:
-            rows.setdefault(r.id, r)
-        cells: dict[tuple[str, str], Cell] = {}
-        for rid, r in rows.items():
-            for c in r.cells:
-                cells.setdefault((rid, c.col), c)
+        # built backwards so the first of each key is written last (comprehensions, not setdefault calls: faster)
+        rows = {r.id: r for r in reversed(self.rows)}
+        cells = {(rid, c.col): c for rid, r in rows.items() for c in reversed(r.cells)}
         return rows, cells
 
     def row(self, row_id: str) -> TableRow | None:

@@ -14,9 +14,10 @@ from typing import Any
 
 import regex
 
+from gxlint.check.closures import Compiled, cell_refs, compile_expr
 from gxlint.check.context import Context
 from gxlint.check.expr import Unknown, evaluate, parse
-from gxlint.check.kinds.common import CellResolver, scope_text
+from gxlint.check.kinds.common import DEFAULT_SETS, CellResolver, scope_text
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
 
@@ -82,9 +83,20 @@ def compile(options: dict[str, Any]) -> dict[str, Any]:
     if options.get("when"):
         out["_when"] = parse(options["when"])
     out.setdefault("scope", "body")
+    out["_fast"] = {}  # ("_when" | "_assert", layout) → closure (closures.py), filled as reports come
     return out
 
 
+def _fast(o: dict[str, Any], key: str, layout: str | None) -> Compiled:
+    """The rule's when or assert compiled for this layout (only @results depends on it), once."""
+    memo: dict[tuple[str, str | None], Compiled] = o["_fast"]
+    fn = memo.get((key, layout))
+    if fn is None:
+        fn = memo[(key, layout)] = compile_expr(o[key], cell_refs(DEFAULT_SETS, layout))
+    return fn
+
+
+_CLAUSE_END = regex.compile(r"[。；;\n]")
 _JOIN = regex.compile(r"(?<=[^。；;！!？?：:\n\x1f\x1e])\n(?=[^\n\x1f\x1e一二三四五六七八九十(\d])")
 
 
@@ -108,7 +120,7 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     if o.get("_when") is not None:
         try:
-            if not evaluate(o["_when"], CellResolver(r)):
+            if not _fast(o, "_when", r.layout)(ctx.numbers):
                 return
         except Unknown:
             return
@@ -155,7 +167,7 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
             # a named group that matched holds its number, or 1 when it is a word ("所有申请均已办结")
             if o["_unless_before"]:
                 head = joined[max(0, m.start() - o.get("near", 30)): m.start()]
-                head = regex.split(r"[。；;\n]", head)[-1]
+                head = _CLAUSE_END.split(head)[-1]
                 if any(u.search(head, timeout=TIMEOUT) for u in o["_unless_before"]):
                     continue
             captured = {k: (n if (n := cn_number(v)) is not None else 1)
@@ -163,6 +175,11 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
             values: dict[str, Any] = {"match": m.group(0), **captured}
             cells: tuple[Any, ...] = ()
             if mode == "compare":
+                try:  # the fast test; what fails it is evaluated again, recording the cells it involves
+                    if _fast(o, "_assert", r.layout)(ctx.numbers.with_variables(captured)):
+                        continue
+                except Unknown:
+                    continue
                 resolver = CellResolver(r, variables=captured)
                 try:
                     if evaluate(o["_assert"], resolver):
