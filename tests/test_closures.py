@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gxlint.check.closures import Numbers, cell_refs, compile_expr
 from gxlint.check.expr import Unknown, evaluate, parse
-from gxlint.check.kinds.cell import _STATES, _hit, _plain
+from gxlint.check.kinds.cell import _STATES, _hit, _not_plain
 from gxlint.check.kinds.common import DEFAULT_SETS, CellResolver
 from gxlint.origin import Origin
 from gxlint.report import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, UNREADABLE, Cell, Report, StdTable, TableRow
@@ -146,7 +146,7 @@ def test_a_plain_cell_matches_nothing(state: str, value: Any, raw: str, amount: 
                                       cell_unit: str | None) -> None:
     cell = Cell("t", "r", "c", state, raw, Origin(), value, cell_unit)
     amounts = frozenset({"c"} if amount else ())
-    if not _plain(cell, amounts):
+    if _not_plain([cell], amounts):
         return
     column_kind = "amount" if amount else kind
     for match in ("blank_or_placeholder", "text", "negative", "non_integer", "unit", "unreadable", "amount_unit"):
@@ -155,7 +155,7 @@ def test_a_plain_cell_matches_nothing(state: str, value: Any, raw: str, amount: 
 
 def test_plain_is_not_vacuous() -> None:
     amounts: frozenset[str] = frozenset()
-    assert _plain(Cell("t", "r", "c", NUMBER, "12", Origin(), 12), amounts)
-    assert not _plain(Cell("t", "r", "c", NUMBER, "12", Origin(), 12), frozenset({"c"}))
-    assert not _plain(Cell("t", "r", "c", NUMBER, "3件", Origin(), 3), amounts)
-    assert not _plain(Cell("t", "r", "c", BLANK, "", Origin()), amounts)
+    assert not _not_plain([Cell("t", "r", "c", NUMBER, "12", Origin(), 12)], amounts)
+    assert _not_plain([Cell("t", "r", "c", NUMBER, "12", Origin(), 12)], frozenset({"c"}))
+    assert _not_plain([Cell("t", "r", "c", NUMBER, "3件", Origin(), 3)], amounts)
+    assert _not_plain([Cell("t", "r", "c", BLANK, "", Origin())], amounts)

@@ -31,7 +31,12 @@ class Context:
 
     @property
     def layout(self) -> Layout | None:
-        return layout(self.report.layout) if self.report.layout in ("2019", "2021") else None
+        try:  # every table rule asks, and layout() walks the loaded layouts
+            return self.cache["layout"]  # type: ignore[no-any-return]
+        except KeyError:
+            lay = self.cache["layout"] = (layout(self.report.layout) if self.report.layout in ("2019", "2021")
+                                          else None)
+            return lay
 
     def cell_ref(self, cell: Cell) -> CellRef:
         lay = self.layout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import regex
@@ -68,12 +68,12 @@ Columns = tuple[dict[str, str], dict[str, str | None]]  # column id → kind, co
 Unusual = list[tuple[StdTable, Columns, list[tuple[TableRow, list[Cell]]]]]
 
 
-def _plain(cell: Cell, amounts: frozenset[str]) -> bool:
-    """A non-negative integer printed as ASCII digits alone, outside an amount column: no match can be true of it
-    (not a blank, text or unreadable state; not negative, fractional, or with words; amount_unit needs an amount)."""
-    raw = cell.raw
-    return (cell.state == NUMBER and type(cell.value) is int and cell.value >= 0 and cell.col not in amounts
-            and raw.isdigit() and raw.isascii())
+def _not_plain(cells: Iterable[Cell], amounts: frozenset[str]) -> list[Cell]:
+    """The cells that are not plain. Plain is a non-negative integer printed as ASCII digits alone, outside an amount
+    column: no match can be true of it (not a blank, text or unreadable state; not negative, fractional, or with
+    words; amount_unit needs an amount)."""
+    return [c for c in cells if not (c.state == NUMBER and type(c.value) is int and c.value >= 0
+                                     and c.col not in amounts and c.raw.isdigit() and c.raw.isascii())]
 
 
 def _unusual(ctx: Context) -> Unusual:
@@ -91,8 +91,7 @@ def _unusual(ctx: Context) -> Unusual:
                 continue
             columns = ({c.id: c.kind for c in spec.columns}, {c.id: c.unit for c in spec.columns})
             amounts = frozenset(c for c, kind in columns[0].items() if kind == "amount")
-            rows = [(row, cells) for row in table.rows
-                    if (cells := [c for c in row.cells if not _plain(c, amounts)])]
+            rows = [(row, cells) for row in table.rows if (cells := _not_plain(row.cells, amounts))]
             found.append((table, columns, rows))
     ctx.cache["cell_unusual"] = found
     return found

@@ -55,8 +55,9 @@ def compile(options: dict[str, Any]) -> list[dict[str, Any]]:
         parse(substitute(spec["assert"], probe))
         if spec.get("when"):
             parse(substitute(spec["when"], probe))
-    # "_fast": (variable, layout) → the when/assert closures, filled as reports come (closures.py)
-    return [{**s, "_fast": {}} for s in specs]
+    # "_fast": (variable, layout) → the when/assert closures (closures.py); "_plans": (rows or columns, layout) →
+    # every variable with its closures; both filled as reports come
+    return [{**s, "_fast": {}, "_plans": {}} for s in specs]
 
 
 def _items(opts: dict[str, Any], ctx: Context, axis: str) -> list[str]:
@@ -108,14 +109,29 @@ def _variables(opts: dict[str, Any], ctx: Context) -> list[dict[str, str]]:
     return [{}]
 
 
+Plan = tuple[tuple[dict[str, str], Compiled | None, Compiled], ...]
+
+
+def _plan(opts: dict[str, Any], ctx: Context) -> Plan:
+    """Each row or column to check with its compiled when and assert, once per rule, layout and list of rows."""
+    mode = opts.get("for_each", "none")
+    items = tuple(_items(opts, ctx, mode)) if mode in ("rows", "cols") else ()
+    layout = ctx.report.layout
+    plans: dict[tuple[tuple[str, ...], str | None], Plan] = opts["_plans"]
+    plan = plans.get((items, layout))
+    if plan is None:
+        if len(plans) >= 256:  # tables missing different rows make different lists: keep the memo bounded
+            plans.clear()
+        plan = plans[(items, layout)] = tuple((var, *_closures(opts, var, layout)) for var in _variables(opts, ctx))
+    return plan
+
+
 def _run_one(rule: Rule, ctx: Context, opts: dict[str, Any]) -> Iterator[Finding]:
     table = ctx.report.tables.get(opts["table"])
     if table is None or not table.found:
         return
     env = ctx.numbers
-    layout = ctx.report.layout
-    for var in _variables(opts, ctx):
-        when, check = _closures(opts, var, layout)
+    for var, when, check in _plan(opts, ctx):
         try:  # the fast test; what fires is evaluated again below, recording the cells it involves
             if (when is not None and not when(env)) or check(env):
                 continue
