@@ -17,46 +17,83 @@ from gxlint.check.expr import _BINARY, _FUNCTIONS, Node, Unknown, _num
 from gxlint.report import NUMBER, Cell, Report
 
 Compiled = Callable[["Numbers"], Any]
-RefCompiler = Callable[[str], Compiled]
+# a compiled reference, and whether it can stand for a list (a set of cells): only lists need _num's sum
+RefCompiler = Callable[[str], tuple[Compiled, bool]]
+
+
+Index = Mapping[str, Mapping[str, Cell]]  # row id → column id → the cell Report.cell would return
+
+
+class _Tables(dict[str, "Index | None"]):
+    """table id → its cells by row and column (None: no such table), looked up on first use."""
+
+    __slots__ = ("report",)
+
+    def __init__(self, report: Report) -> None:
+        super().__init__()
+        self.report = report
+
+    def __missing__(self, table: str) -> Index | None:
+        t = self.report.tables.get(table)
+        index = self[table] = t.cell_index() if t is not None else None
+        return index
 
 
 class Numbers:
     """What a compiled expression reads: one report's cells by table, its year, and captured variables."""
 
-    __slots__ = ("report", "variables", "_tables")
+    __slots__ = ("report", "variables", "tables")
 
     def __init__(self, report: Report, variables: Mapping[str, float | int] | None = None,
-                 tables: dict[str, Mapping[tuple[str, str], Cell] | None] | None = None) -> None:
+                 tables: _Tables | None = None) -> None:
         self.report = report
         self.variables: Mapping[str, float | int] = variables if variables is not None else {}
-        self._tables = tables if tables is not None else {}
+        self.tables = tables if tables is not None else _Tables(report)
 
     def with_variables(self, variables: Mapping[str, float | int]) -> Numbers:
         """The same report with other variables (a text rule's captured numbers), sharing the table lookups."""
-        return Numbers(self.report, variables, self._tables)
+        return Numbers(self.report, variables, self.tables)
 
-    def cells(self, table: str) -> Mapping[tuple[str, str], Cell] | None:
-        """(row, col) → the cell Report.cell would return, or None when the report has no such table."""
-        try:
-            return self._tables[table]
-        except KeyError:
-            t = self.report.tables.get(table)
-            index = self._tables[table] = t.cell_index() if t is not None else None
-            return index
+
+# the operators of expr._BINARY inlined (one call less per comparison; tests/test_closures.py holds them equal)
+_OPERATORS: dict[str, Callable[[Compiled, Compiled], Compiled]] = {
+    "+": lambda a, b: lambda env: a(env) + b(env),
+    "-": lambda a, b: lambda env: a(env) - b(env),
+    "*": lambda a, b: lambda env: a(env) * b(env),
+    "/": lambda a, b: lambda env: _BINARY["/"](a(env), b(env)),
+    "=": lambda a, b: lambda env: abs(a(env) - b(env)) < 1e-6,
+    "!=": lambda a, b: lambda env: abs(a(env) - b(env)) >= 1e-6,
+    "<": lambda a, b: lambda env: a(env) < b(env),
+    "<=": lambda a, b: lambda env: a(env) <= b(env) + 1e-9,
+    ">": lambda a, b: lambda env: a(env) > b(env),
+    ">=": lambda a, b: lambda env: a(env) + 1e-9 >= b(env),
+}
 
 
 def compile_expr(node: Node, ref: RefCompiler) -> Compiled:
     """A closure computing what `evaluate(node, resolve)` computes; `ref(name)` compiles one reference (it must
     return what evaluate does: the single number, or the list when a name stands for zero or several)."""
+    return _compile(node, ref)[0]
+
+
+def _as_number(fn: Compiled, may_list: bool) -> Compiled:
+    """_num only where a list can come (a bool needs no int(): every operator gives the same for True and 1)."""
+    if not may_list:
+        return fn
+    return lambda env: _num(fn(env))
+
+
+def _compile(node: Node, ref: RefCompiler) -> tuple[Compiled, bool]:
     op = node.op
     if op == "num":
         value = node.args[0]
-        return lambda env: value
+        return (lambda env: value), False
     if op == "ref":
         return ref(node.args[0])
     if op == "call":
         name, arg_nodes = node.args
-        args = tuple(compile_expr(a, ref) for a in arg_nodes)
+        compiled = tuple(_compile(a, ref) for a in arg_nodes)
+        args = tuple(fn for fn, _ in compiled)
         if name == "isnum":
             def isnum(env: Numbers) -> bool:
                 try:
@@ -65,8 +102,15 @@ def compile_expr(node: Node, ref: RefCompiler) -> Compiled:
                     return True
                 except Unknown:
                     return False
-            return isnum
+            return isnum, False
         fn = _FUNCTIONS[name]
+        if len(args) == 1:  # sum(t3.r1.@applicants): no flattening of one argument
+            only = args[0]
+
+            def call_one(env: Numbers) -> Any:
+                v = only(env)
+                return fn(v if isinstance(v, list) else [v])
+            return call_one, False
 
         def call(env: Numbers) -> Any:
             flat: list[float | int] = []
@@ -77,18 +121,18 @@ def compile_expr(node: Node, ref: RefCompiler) -> Compiled:
                 else:
                     flat.append(v)
             return fn(flat)
-        return call
+        return call, False
     if op == "neg":
-        inner = compile_expr(node.args[0], ref)
-        return lambda env: -_num(inner(env))
+        inner = _as_number(*_compile(node.args[0], ref))
+        return (lambda env: -inner(env)), False
     if op == "not":
-        inner = compile_expr(node.args[0], ref)
-        return lambda env: not inner(env)
+        inner = _compile(node.args[0], ref)[0]
+        return (lambda env: not inner(env)), False
     if op == "and":
-        a, b = (compile_expr(x, ref) for x in node.args)
-        return lambda env: bool(a(env)) and bool(b(env))
+        a, b = (_compile(x, ref)[0] for x in node.args)
+        return (lambda env: bool(a(env)) and bool(b(env))), False
     if op == "or":
-        branches = tuple(compile_expr(x, ref) for x in node.args)
+        branches = tuple(_compile(x, ref)[0] for x in node.args)
 
         def or_(env: Numbers) -> bool:
             decided = False
@@ -102,10 +146,9 @@ def compile_expr(node: Node, ref: RefCompiler) -> Compiled:
             if not decided:
                 raise Unknown("no branch of 'or' could be decided")
             return False
-        return or_
-    left, right = (compile_expr(x, ref) for x in node.args)
-    binary = _BINARY[op]
-    return lambda env: binary(_num(left(env)), _num(right(env)))
+        return or_, False
+    left, right = (_as_number(*_compile(x, ref)) for x in node.args)
+    return _OPERATORS[op](left, right), False
 
 
 def _variable_or(name: str, then: Compiled) -> Compiled:
@@ -142,13 +185,13 @@ def expand(part: str, sets: Mapping[str, Sequence[str]], layout: str | None) -> 
 
 def cell_refs(sets: Mapping[str, Sequence[str]], layout: str | None) -> RefCompiler:
     """Compiles references the way CellResolver resolves them: variables, `year`, then table.row.col with sets
-    expanded now (they depend only on the rule's sets and the layout)."""
-    def ref(name: str) -> Compiled:
+    expanded now (they depend only on the rule's sets and the layout). Variables are numbers, never lists."""
+    def ref(name: str) -> tuple[Compiled, bool]:
         if name == "year":
-            return _variable_or(name, _year)
+            return _variable_or(name, _year), False
         bits = name.split(".")
         if len(bits) != 3:
-            return _variable_or(name, _unknown)
+            return _variable_or(name, _unknown), False
         table, row, col = bits
         keys: list[tuple[str, str]] = []
         try:  # in CellResolver's order: an unknown set is Unknown however far its loop got
@@ -156,37 +199,39 @@ def cell_refs(sets: Mapping[str, Sequence[str]], layout: str | None) -> RefCompi
                 for c in expand(col, sets, layout):
                     keys.append((r, c))
         except Unknown:
-            return _variable_or(name, _unknown)
+            return _variable_or(name, _unknown), False
         if not keys:
-            return _variable_or(name, lambda env: [])
+            return _variable_or(name, lambda env: []), True
         if len(keys) == 1:
-            key = keys[0]
+            row_id, col_id = keys[0]
 
             def one(env: Numbers) -> Any:
                 variables = env.variables
                 if variables and name in variables:
                     return variables[name]
-                cells = env.cells(table)
-                cell = cells.get(key) if cells is not None else None
+                cells = env.tables[table]
+                row = cells.get(row_id) if cells is not None else None
+                cell = row.get(col_id) if row is not None else None
                 if cell is None or cell.state != NUMBER or cell.value is None:
                     raise Unknown(name)
                 return cell.value
-            return one
+            return one, False
         all_keys = tuple(keys)
 
         def many(env: Numbers) -> Any:
             variables = env.variables
             if variables and name in variables:
                 return variables[name]
-            cells = env.cells(table)
+            cells = env.tables[table]
             if cells is None:
                 raise Unknown(name)
             out = []
-            for k in all_keys:
-                cell = cells.get(k)
+            for row_id, col_id in all_keys:
+                row = cells.get(row_id)
+                cell = row.get(col_id) if row is not None else None
                 if cell is None or cell.state != NUMBER or cell.value is None:
                     raise Unknown(name)
                 out.append(cell.value)
             return out
-        return many
+        return many, True
     return ref

@@ -106,13 +106,43 @@ def flowed(ctx: Context, scope: str) -> tuple[str, int, list[int]]:
     key = ("flowed", scope)
     if key not in ctx.cache:
         text, base = scope_text(ctx, scope)
-        cuts = [m.start() for m in _JOIN.finditer(text)]
+        if base < 0:  # the title is not a stretch of report.text
+            cuts = [m.start() for m in _JOIN.finditer(text)]
+        else:  # every scope is a stretch of report.text: its joins are found once for the whole text
+            cuts = cuts_within(_report_cuts(ctx), base, base + len(text))
         if cuts:
-            joined = _JOIN.sub("", text)
-            ctx.cache[key] = (joined, base, [c - k for k, c in enumerate(cuts)])
+            ctx.cache[key] = (_joined(text, cuts), base, [c - k for k, c in enumerate(cuts)])
         else:
             ctx.cache[key] = (text, base, [])
     return ctx.cache[key]
+
+
+def _report_cuts(ctx: Context) -> list[int]:
+    key = ("flowed", "cuts")
+    cuts: list[int] | None = ctx.cache.get(key)
+    if cuts is None:
+        cuts = ctx.cache[key] = [m.start() for m in _JOIN.finditer(ctx.report.text)]
+    return cuts
+
+
+def cuts_within(cuts: list[int], start: int, end: int) -> list[int]:
+    """The joins _JOIN finds in text[start:end], from those it finds in the whole text: the same newlines, but
+    the first and the last character of the stretch lack the neighbour the lookarounds need (each match is one
+    newline, so the matches do not interact)."""
+    lo = bisect.bisect_right(cuts, start)
+    hi = bisect.bisect_left(cuts, end - 1)
+    return [c - start for c in cuts[lo:hi]]
+
+
+def _joined(text: str, cuts: list[int]) -> str:
+    """_JOIN.sub("", text), given where it matches: each match is the one newline at a cut."""
+    pieces = []
+    prev = 0
+    for c in cuts:
+        pieces.append(text[prev:c])
+        prev = c + 1
+    pieces.append(text[prev:])
+    return "".join(pieces)
 
 
 def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
