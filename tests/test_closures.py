@@ -92,7 +92,8 @@ ROWS = ("r1", "r2", "r3_1", "r3_6_1")
 COLS = ("x", "y", "z")
 SETS = {"rows": ["r1", "r3_1"], "cols": ["x", "z"], "empty": [], "one": ["y"], "holes": ["x", "w"]}
 REFS = ["t.r1.x", "t.r2.y", "t.@rows.y", "t.r1.@cols", "t.@rows.@cols", "t.@one.x", "t.@empty.@nope", "t.@nope.x",
-        "t.r1.@nope", "t.@results.x", "t.r2.@holes", "q.r1.x", "year", "n", "t.r1", "t.r1.x.y", "t.@applicants.x"]
+        "t.r1.@nope", "t.@results.x", "t.r2.@holes", "q.r1.x", "q.r1.@cols", "q.@rows.x", "year", "n", "t.r1", "t.r1.x.y",
+        "t.@applicants.x"]
 
 STATES = st.sampled_from([NUMBER, NUMBER, NUMBER, BLANK, TEXT, PLACEHOLDER, UNREADABLE, MISSING])
 CELL = st.one_of(st.none(), st.tuples(STATES, st.one_of(st.none(), NUMBERS)))
