@@ -14,7 +14,7 @@ from gxlint.check.rule import Rule
 from gxlint.config import Config
 from gxlint.findings import Finding
 from gxlint.origin import MappedOrigin
-from gxlint.read import read_path
+from gxlint.read import read_bytes, read_file_bytes, read_path
 from gxlint.read.document import ReadError
 from gxlint.recognise import recognise
 from gxlint.report import Report
@@ -68,8 +68,17 @@ def all_rules(config: Config | None = None) -> tuple[Rule, ...]:
 
 def recognisable(report: Report) -> bool:
     """An annual report shows itself by its title, by most of its part headings, or by filled-in tables."""
-    numbers = sum(1 for t in report.tables.values() for row in t.rows for c in row.cells if c.is_number)
-    return bool(report.title) or len(report.parts) >= 3 or numbers >= 10 or report.layout == "pre-2019"
+    if report.title or len(report.parts) >= 3 or report.layout == "pre-2019":
+        return True  # the cheap tests first: counting the numbers walks every cell
+    numbers = 0
+    for t in report.tables.values():
+        for row in t.rows:
+            for c in row.cells:
+                if c.is_number:
+                    numbers += 1
+                    if numbers >= 10:
+                        return True
+    return False
 
 
 def _gx0(code: str, message: str, path: str, level: str = "error") -> Finding:
@@ -83,8 +92,10 @@ def parse_file(path: str) -> Report:
 def lint_path(path: str, config: Config, rules: tuple[Rule, ...] | None = None) -> FileResult:
     """Never raises for a bad input file: unreadable input becomes a GX001/GX002 finding."""
     rules = ruleset(config) if rules is None else rules
+    data: bytes | None = None
     try:
-        doc = read_path(path)
+        data = read_file_bytes(path)  # read_path, keeping the bytes: the suppression pass looks at them again
+        doc = read_bytes(str(path), data)
         report = recognise(doc)
     except ReadError as exc:
         return _finish(FileResult(path, None, [_gx0(exc.code, exc.message, path)], exc.message), config)
@@ -95,9 +106,9 @@ def lint_path(path: str, config: Config, rules: tuple[Rule, ...] | None = None) 
         msg = f"读取文件时出错：{type(exc).__name__}: {exc}"[:300]
         return _finish(FileResult(path, None, [_gx0("GX001", msg, path)], msg), config)
     if not recognisable(report):
-        return _finish(FileResult(path, report, [_gx0("GX002", GX0_MESSAGES["GX002"], path)]), config, rules)
+        return _finish(FileResult(path, report, [_gx0("GX002", GX0_MESSAGES["GX002"], path)]), config, rules, data)
     findings = check_report(report, rules, english=config.lang == "en")
-    return _finish(FileResult(path, report, findings), config, rules)
+    return _finish(FileResult(path, report, findings), config, rules, data)
 
 
 def settle(report: Report) -> None:
@@ -108,16 +119,17 @@ def settle(report: Report) -> None:
             origin.settle()
 
 
-def _finish(result: FileResult, config: Config, rules: tuple[Rule, ...] = ()) -> FileResult:
+def _finish(result: FileResult, config: Config, rules: tuple[Rule, ...] = (), data: bytes | None = None) -> FileResult:
     if result.report is not None and result.report.format == "html":
         settle(result.report)
     if rules and result.report is not None and result.report.format in ("txt", "md", "html"):
         from gxlint.suppress import apply_to_result
 
-        apply_to_result(result, rules, all_rules(config))
+        apply_to_result(result, rules, all_rules(config), data)
     kept = []
+    per_file = bool(config.per_file_ignores)  # ignored_for resolves the path for each finding: only when asked
     for f in result.findings:
-        if not config.enabled(f.code) or config.ignored_for(result.path, f.code):
+        if not config.enabled(f.code) or (per_file and config.ignored_for(result.path, f.code)):
             continue
         level = config.levels.get(f.code)
         if level == "off":

@@ -65,23 +65,24 @@ class StdTable:
     caption_found: bool = True
 
     @functools.cached_property
-    def _index(self) -> tuple[dict[str, TableRow], dict[tuple[str, str], Cell]]:
+    def _index(self) -> tuple[dict[str, TableRow], dict[str, dict[str, Cell]]]:
         """The first row of each id and, in it, the first cell of each column (what a scan would find): rules look
         cells up thousands of times per report."""
-        rows: dict[str, TableRow] = {}
-        for r in self.rows:
-            rows.setdefault(r.id, r)
-        cells: dict[tuple[str, str], Cell] = {}
-        for rid, r in rows.items():
-            for c in r.cells:
-                cells.setdefault((rid, c.col), c)
+        # built backwards so the first of each key is written last; by row, then column: string keys hash once
+        rows = {r.id: r for r in reversed(self.rows)}
+        cells = {rid: {c.col: c for c in reversed(r.cells)} for rid, r in rows.items()}
         return rows, cells
 
     def row(self, row_id: str) -> TableRow | None:
         return self._index[0].get(row_id)
 
     def cell(self, row_id: str, col_id: str) -> Cell | None:
-        return self._index[1].get((row_id, col_id))
+        row = self._index[1].get(row_id)
+        return row.get(col_id) if row is not None else None
+
+    def cell_index(self) -> dict[str, dict[str, Cell]]:
+        """row id → column id → what `cell` returns, for callers that look up many cells (compiled rules)."""
+        return self._index[1]
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,18 @@ agency's), not on the file.
 
 from __future__ import annotations
 
+import codecs
+import os
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import regex
 
 from gxlint.findings import Finding
 from gxlint.origin import Origin
-from gxlint.source import source_lines
+from gxlint.source import MAX_SOURCE_BYTES, source_kind, source_lines
 
 if TYPE_CHECKING:
     from gxlint.api import FileResult
@@ -220,16 +223,55 @@ def apply_late(result: FileResult, late: list[Finding], lines: Iterable[str] | N
     return kept
 
 
-def apply_to_result(result: FileResult, rules: Iterable[Rule], known: Iterable[Rule]) -> None:
+# codecs under which an ASCII character of the text comes from that same byte and from nothing else
+_ASCII_TRANSPARENT = {"utf-8", "utf-8-sig", "gb18030", "big5hkscs"}
+
+
+def surely_without_directives(path: str, data: bytes | None = None) -> bool:
+    """True when the file cannot hold a directive, told from its bytes without decoding them into lines: most files
+    have none, and source_lines plus parse_directives cost more than the rest of the file's suppression handling.
+    A directive needs "gxlint-" in some case; where the file's text is decoded by a codec that keeps ASCII as its
+    own bytes (txt: no UTF-16 BOM and no NUL, so UTF-8, GB18030 or Big5; html: the same, unless it declares another
+    charset), those seven bytes must be in the file. Otherwise (and when unsure) False: the lines are read.
+    `data`: the file's bytes as the reader read them (read from `path` when None)."""
+    kind = source_kind(path)
+    if kind is None:
+        return True  # docx, pdf: source_lines gives nothing
+    if data is None:
+        try:
+            if os.stat(path).st_size > MAX_SOURCE_BYTES:
+                return True  # source_lines refuses it too
+            data = Path(path).read_bytes()
+        except OSError:
+            return True  # source_lines cannot read it either
+    elif len(data) > MAX_SOURCE_BYTES:
+        return True
+    if b"gxlint-" in data.lower():
+        return False
+    if b"\x00" in data or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if kind == "html":
+        from gxlint.read.html import _declared_charset
+
+        declared = _declared_charset(data)
+        return declared is None or declared in _ASCII_TRANSPARENT
+    return True
+
+
+def apply_to_result(result: FileResult, rules: Iterable[Rule], known: Iterable[Rule], data: bytes | None = None) -> None:
     """Apply the file's suppression comments to a lint result in place (api.lint_path calls this for txt/md/html).
-    GX004 findings are added only when the GX004 rule is among `rules`."""
+    GX004 findings are added only when the GX004 rule is among `rules`. `data`: the bytes the reader read, if at
+    hand (they tell most files have no directive without reading the file again)."""
     rules = tuple(rules)
     own = next((r for r in rules if r.code == CODE), None)
-    # cross-report findings (GX8) are added after the file's own pass (apply_late): a directive naming them is not
-    # judged here
-    ran = {r.code for r in rules if r.kind != "cross"}
-    kept, suppressed = apply(result.findings, result.path, ran, {r.code for r in known},
-                             level=own.level if own else "warning")
+    if surely_without_directives(result.path, data):
+        kept, suppressed = result.findings, []  # what apply returns for a file without directives
+    else:
+        # cross-report findings (GX8) are added after the file's own pass (apply_late): a directive naming them is
+        # not judged here
+        ran = {r.code for r in rules if r.kind != "cross"}
+        kept, suppressed = apply(result.findings, result.path, ran, {r.code for r in known},
+                                 level=own.level if own else "warning")
     if own is None:
         kept = [f for f in kept if f.code != CODE]
     result.findings = kept

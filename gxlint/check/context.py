@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gxlint.check.closures import Numbers
 from gxlint.check.rule import Rule
 from gxlint.findings import CellRef, Finding, RowContext
 from gxlint.origin import Origin
@@ -21,8 +22,21 @@ class Context:
     cache: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def numbers(self) -> Numbers:
+        """The report's cells for compiled expressions, shared by every rule of this report."""
+        numbers = self.cache.get("numbers")
+        if numbers is None:
+            numbers = self.cache["numbers"] = Numbers(self.report)
+        return numbers
+
+    @property
     def layout(self) -> Layout | None:
-        return layout(self.report.layout) if self.report.layout in ("2019", "2021") else None
+        try:  # every table rule asks, and layout() walks the loaded layouts
+            return self.cache["layout"]  # type: ignore[no-any-return]
+        except KeyError:
+            lay = self.cache["layout"] = (layout(self.report.layout) if self.report.layout in ("2019", "2021")
+                                          else None)
+            return lay
 
     def cell_ref(self, cell: Cell) -> CellRef:
         lay = self.layout

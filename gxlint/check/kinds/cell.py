@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import regex
@@ -10,7 +10,7 @@ import regex
 from gxlint.check.context import Context
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
-from gxlint.report import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, UNREADABLE, Cell
+from gxlint.report import BLANK, MISSING, NUMBER, PLACEHOLDER, TEXT, UNREADABLE, Cell, StdTable, TableRow
 
 OPTIONS: dict[str, Any] = {
     "type": "object",
@@ -64,25 +64,52 @@ def _hit(match: str, cell: Cell, kind: str, unit: str | None = None) -> bool:
     return False
 
 
-def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
+Columns = tuple[dict[str, str], dict[str, str | None]]  # column id → kind, column id → unit of a layout table
+Unusual = list[tuple[StdTable, Columns, list[tuple[TableRow, list[Cell]]]]]
+
+
+def _not_plain(cells: Iterable[Cell], amounts: frozenset[str]) -> list[Cell]:
+    """The cells that are not plain. Plain is a non-negative integer printed as ASCII digits alone, outside an amount
+    column: no match can be true of it (not a blank, text or unreadable state; not negative, fractional, or with
+    words; amount_unit needs an amount)."""
+    return [c for c in cells if not (c.state == NUMBER and type(c.value) is int and c.value >= 0
+                                     and c.col not in amounts and c.raw.isdigit() and c.raw.isascii())]
+
+
+def _unusual(ctx: Context) -> Unusual:
+    """Per report, once for every cell rule: the rows of the layout's tables with the cells that are not plain,
+    in table, row and cell order. A clean report has few, so each rule tests those instead of every cell."""
+    found: Unusual | None = ctx.cache.get("cell_unusual")
+    if found is not None:
+        return found
+    found = []
     lay = ctx.layout
-    if lay is None:
+    if lay is not None:
+        for table in ctx.report.tables.values():
+            spec = lay.table(table.id)
+            if spec is None:
+                continue
+            columns = ({c.id: c.kind for c in spec.columns}, {c.id: c.unit for c in spec.columns})
+            amounts = frozenset(c for c, kind in columns[0].items() if kind == "amount")
+            rows = [(row, cells) for row in table.rows if (cells := _not_plain(row.cells, amounts))]
+            found.append((table, columns, rows))
+    ctx.cache["cell_unusual"] = found
+    return found
+
+
+def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    if ctx.layout is None:
         return
     opts = rule.compiled
-    for table in ctx.report.tables.values():
+    states = _STATES.get(opts["match"], (NUMBER,))  # no other state can match: skip the rest cheaply
+    for table, (kinds, units), rows in _unusual(ctx):
         if opts["tables"] and table.id not in opts["tables"]:
             continue
-        spec = lay.table(table.id)
-        if spec is None:
-            continue
-        kinds = {c.id: c.kind for c in spec.columns}
-        units = {c.id: c.unit for c in spec.columns}
-        states = _STATES.get(opts["match"], (NUMBER,))  # no other state can match: skip the rest cheaply
         count = 0
-        for row in table.rows:
+        for row, cells in rows:
             if row.extra and opts["skip_extra"]:
                 continue
-            hits = [c for c in row.cells if c.state in states
+            hits = [c for c in cells if c.state in states
                     and (not opts["kinds"] or kinds.get(c.col, "count") in opts["kinds"])
                     and _hit(opts["match"], c, kinds.get(c.col, "count"), units.get(c.col))]
             if not hits:

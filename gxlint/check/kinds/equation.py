@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from gxlint.check.closures import Compiled, cell_refs, compile_expr
 from gxlint.check.context import Context
 from gxlint.check.expr import Node, Unknown, evaluate, parse, substitute
-from gxlint.check.kinds.common import CellResolver
+from gxlint.check.kinds.common import DEFAULT_SETS, CellResolver
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
+from gxlint.report import StdTable
 
 _ONE: dict[str, Any] = {
     "type": "object",
@@ -53,7 +55,9 @@ def compile(options: dict[str, Any]) -> list[dict[str, Any]]:
         parse(substitute(spec["assert"], probe))
         if spec.get("when"):
             parse(substitute(spec["when"], probe))
-    return [dict(s) for s in specs]
+    # "_fast": (variable, layout) → the when/assert closures (closures.py); "_plans": (rows or columns, layout) →
+    # every variable with its closures; both filled as reports come
+    return [{**s, "_fast": {}, "_plans": {}} for s in specs]
 
 
 def _items(opts: dict[str, Any], ctx: Context, axis: str) -> list[str]:
@@ -81,41 +85,85 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
         yield from _run_one(rule, ctx, opts)
 
 
+Closures = tuple[Compiled | None, Compiled]
+
+
+def _closures(opts: dict[str, Any], var: dict[str, str], layout: str | None) -> Closures:
+    """The when and assert of one row or column, compiled once per rule, variable and layout."""
+    key = (var.get("row") or var.get("col") or "", layout)
+    memo: dict[tuple[str, str | None], Closures] = opts["_fast"]
+    found = memo.get(key)
+    if found is None:
+        refs = cell_refs({**DEFAULT_SETS, **(opts.get("sets") or {})}, layout)
+        when = compile_expr(parse(substitute(opts["when"], var)), refs) if opts.get("when") else None
+        found = memo[key] = (when, compile_expr(parse(substitute(opts["assert"], var)), refs))
+    return found
+
+
+def _variables(opts: dict[str, Any], ctx: Context) -> list[dict[str, str]]:
+    mode = opts.get("for_each", "none")
+    if mode == "rows":
+        return [{"row": r} for r in _items(opts, ctx, "rows")]
+    if mode == "cols":
+        return [{"col": c} for c in _items(opts, ctx, "cols")]
+    return [{}]
+
+
+Plan = tuple[tuple[dict[str, str], Compiled | None, Compiled], ...]
+
+
+def _plan(opts: dict[str, Any], ctx: Context) -> Plan:
+    """Each row or column to check with its compiled when and assert, once per rule, layout and list of rows."""
+    mode = opts.get("for_each", "none")
+    items = tuple(_items(opts, ctx, mode)) if mode in ("rows", "cols") else ()
+    layout = ctx.report.layout
+    plans: dict[tuple[tuple[str, ...], str | None], Plan] = opts["_plans"]
+    plan = plans.get((items, layout))
+    if plan is None:
+        if len(plans) >= 256:  # tables missing different rows make different lists: keep the memo bounded
+            plans.clear()
+        plan = plans[(items, layout)] = tuple((var, *_closures(opts, var, layout)) for var in _variables(opts, ctx))
+    return plan
+
+
 def _run_one(rule: Rule, ctx: Context, opts: dict[str, Any]) -> Iterator[Finding]:
     table = ctx.report.tables.get(opts["table"])
     if table is None or not table.found:
         return
-    mode = opts.get("for_each", "none")
-    variables: list[dict[str, str]]
-    if mode == "rows":
-        variables = [{"row": r} for r in _items(opts, ctx, "rows")]
-    elif mode == "cols":
-        variables = [{"col": c} for c in _items(opts, ctx, "cols")]
-    else:
-        variables = [{}]
-    lay = ctx.layout
-    spec = lay.table(opts["table"]) if lay else None
-    for var in variables:
-        resolver = CellResolver(ctx.report, opts.get("sets"))
-        try:
-            if opts.get("when") and not evaluate(parse(substitute(opts["when"], var)), resolver):
+    env = ctx.numbers
+    for var, when, check in _plan(opts, ctx):
+        try:  # the fast test; what fires is evaluated again below, recording the cells it involves
+            if (when is not None and not when(env)) or check(env):
                 continue
-            node = parse(substitute(opts["assert"], var))
-            if evaluate(node, resolver):
-                continue
-            sides = _sides(node)
-            left = evaluate(sides[0], resolver) if sides else None
-            right = evaluate(sides[1], resolver) if sides else None
         except Unknown:
             continue
-        cells = tuple(dict.fromkeys(resolver.touched))
-        anchor = cells[0] if cells else None
-        values: dict[str, Any] = {"left": left, "right": right, "label": opts.get("label", "")}
-        if "row" in var:
-            row = table.row(var["row"])
-            values["row_label"] = row.label if row else var["row"]
-        if "col" in var and spec:
-            values["col_label"] = next((c.label for c in spec.columns if c.id == var["col"]), var["col"])
-        data = {"left": left, "right": right, "expression": substitute(opts["assert"], var)}
-        f = ctx.finding(rule, values, cell=anchor, cells=cells, data=data)
-        yield f
+        f = _finding(rule, ctx, opts, table, var)
+        if f is not None:
+            yield f
+
+
+def _finding(rule: Rule, ctx: Context, opts: dict[str, Any], table: StdTable, var: dict[str, str]) -> Finding | None:
+    resolver = CellResolver(ctx.report, opts.get("sets"))
+    try:
+        if opts.get("when") and not evaluate(parse(substitute(opts["when"], var)), resolver):
+            return None
+        node = parse(substitute(opts["assert"], var))
+        if evaluate(node, resolver):
+            return None
+        sides = _sides(node)
+        left = evaluate(sides[0], resolver) if sides else None
+        right = evaluate(sides[1], resolver) if sides else None
+    except Unknown:
+        return None
+    lay = ctx.layout
+    spec = lay.table(opts["table"]) if lay else None
+    cells = tuple(dict.fromkeys(resolver.touched))
+    anchor = cells[0] if cells else None
+    values: dict[str, Any] = {"left": left, "right": right, "label": opts.get("label", "")}
+    if "row" in var:
+        row = table.row(var["row"])
+        values["row_label"] = row.label if row else var["row"]
+    if "col" in var and spec:
+        values["col_label"] = next((c.label for c in spec.columns if c.id == var["col"]), var["col"])
+    data = {"left": left, "right": right, "expression": substitute(opts["assert"], var)}
+    return ctx.finding(rule, values, cell=anchor, cells=cells, data=data)

@@ -29,11 +29,15 @@ _AGENCY_LINE = regex.compile(r"^[^\s。，,；;]{2,30}(?:人民政府|政府|办
 
 def _without_signature(body: str, agency: str | None) -> str:
     """The part's text without the closing signature (agency name and date) that follows the last part."""
-    lines = body.split("\n")
-    while lines and (not lines[-1].strip() or _DATE_LINE.match(lines[-1]) or lines[-1].strip() == agency
-                     or _AGENCY_LINE.match(lines[-1])):
-        lines.pop()
-    return "\n".join(lines)
+    end = len(body)  # what is kept: body[:end]; only the last lines are looked at, not the whole part split
+    while True:
+        start = body.rfind("\n", 0, end) + 1
+        line = body[start:end]
+        if not (not line.strip() or _DATE_LINE.match(line) or line.strip() == agency or _AGENCY_LINE.match(line)):
+            return body[:end]
+        if start == 0:
+            return ""  # every line was signature
+        end = start - 1
 
 
 def compile(options: dict[str, Any]) -> dict[str, Any]:

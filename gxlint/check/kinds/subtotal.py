@@ -31,6 +31,9 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
     table = ctx.report.tables.get(rule.compiled["table"])
     if table is None or not table.found:
         return
+    labels = rule.compiled["labels"]
+    if not any(row.extra and any(lbl in row.label for lbl in labels) for row in table.rows):
+        return  # no subtotal row: nothing to sort
     rows = sorted(table.rows, key=lambda r: _key(r.origin))
     for i, row in enumerate(rows):
         if not row.extra or not any(lbl in row.label for lbl in rule.compiled["labels"]):

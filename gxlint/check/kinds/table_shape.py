@@ -34,9 +34,9 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         if not table.found:
             continue
-        spec = lay.table(table.id)
-        labels = {r.id: (r.prefix + r.label if r.prefix else r.label) for r in spec.rows} if spec else {}
         if rule.compiled["missing"] and table.missing_rows:
+            spec = lay.table(table.id)
+            labels = {r.id: (r.prefix + r.label if r.prefix else r.label) for r in spec.rows} if spec else {}
             names = "、".join(f"「{labels.get(m, m)}」" for m in table.missing_rows)
             yield ctx.finding(rule, {"table": table.name, "problem": f"缺少{names}行"}, origin=table.origin,
                               snippet=f"{table.id}:missing:{','.join(table.missing_rows)}")

@@ -14,9 +14,10 @@ from typing import Any
 
 import regex
 
+from gxlint.check.closures import Compiled, cell_refs, compile_expr
 from gxlint.check.context import Context
 from gxlint.check.expr import Unknown, evaluate, parse
-from gxlint.check.kinds.common import CellResolver, scope_text
+from gxlint.check.kinds.common import DEFAULT_SETS, CellResolver, scope_text
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
 
@@ -82,9 +83,20 @@ def compile(options: dict[str, Any]) -> dict[str, Any]:
     if options.get("when"):
         out["_when"] = parse(options["when"])
     out.setdefault("scope", "body")
+    out["_fast"] = {}  # ("_when" | "_assert", layout) → closure (closures.py), filled as reports come
     return out
 
 
+def _fast(o: dict[str, Any], key: str, layout: str | None) -> Compiled:
+    """The rule's when or assert compiled for this layout (only @results depends on it), once."""
+    memo: dict[tuple[str, str | None], Compiled] = o["_fast"]
+    fn = memo.get((key, layout))
+    if fn is None:
+        fn = memo[(key, layout)] = compile_expr(o[key], cell_refs(DEFAULT_SETS, layout))
+    return fn
+
+
+_CLAUSE_END = regex.compile(r"[。；;\n]")
 _JOIN = regex.compile(r"(?<=[^。；;！!？?：:\n\x1f\x1e])\n(?=[^\n\x1f\x1e一二三四五六七八九十(\d])")
 
 
@@ -94,13 +106,43 @@ def flowed(ctx: Context, scope: str) -> tuple[str, int, list[int]]:
     key = ("flowed", scope)
     if key not in ctx.cache:
         text, base = scope_text(ctx, scope)
-        cuts = [m.start() for m in _JOIN.finditer(text)]
+        if base < 0:  # the title is not a stretch of report.text
+            cuts = [m.start() for m in _JOIN.finditer(text)]
+        else:  # every scope is a stretch of report.text: its joins are found once for the whole text
+            cuts = cuts_within(_report_cuts(ctx), base, base + len(text))
         if cuts:
-            joined = _JOIN.sub("", text)
-            ctx.cache[key] = (joined, base, [c - k for k, c in enumerate(cuts)])
+            ctx.cache[key] = (_joined(text, cuts), base, [c - k for k, c in enumerate(cuts)])
         else:
             ctx.cache[key] = (text, base, [])
     return ctx.cache[key]
+
+
+def _report_cuts(ctx: Context) -> list[int]:
+    key = ("flowed", "cuts")
+    cuts: list[int] | None = ctx.cache.get(key)
+    if cuts is None:
+        cuts = ctx.cache[key] = [m.start() for m in _JOIN.finditer(ctx.report.text)]
+    return cuts
+
+
+def cuts_within(cuts: list[int], start: int, end: int) -> list[int]:
+    """The joins _JOIN finds in text[start:end], from those it finds in the whole text: the same newlines, but
+    the first and the last character of the stretch lack the neighbour the lookarounds need (each match is one
+    newline, so the matches do not interact)."""
+    lo = bisect.bisect_right(cuts, start)
+    hi = bisect.bisect_left(cuts, end - 1)
+    return [c - start for c in cuts[lo:hi]]
+
+
+def _joined(text: str, cuts: list[int]) -> str:
+    """_JOIN.sub("", text), given where it matches: each match is the one newline at a cut."""
+    pieces = []
+    prev = 0
+    for c in cuts:
+        pieces.append(text[prev:c])
+        prev = c + 1
+    pieces.append(text[prev:])
+    return "".join(pieces)
 
 
 def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -108,7 +150,7 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     if o.get("_when") is not None:
         try:
-            if not evaluate(o["_when"], CellResolver(r)):
+            if not _fast(o, "_when", r.layout)(ctx.numbers):
                 return
         except Unknown:
             return
@@ -155,7 +197,7 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
             # a named group that matched holds its number, or 1 when it is a word ("所有申请均已办结")
             if o["_unless_before"]:
                 head = joined[max(0, m.start() - o.get("near", 30)): m.start()]
-                head = regex.split(r"[。；;\n]", head)[-1]
+                head = _CLAUSE_END.split(head)[-1]
                 if any(u.search(head, timeout=TIMEOUT) for u in o["_unless_before"]):
                     continue
             captured = {k: (n if (n := cn_number(v)) is not None else 1)
@@ -163,6 +205,11 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
             values: dict[str, Any] = {"match": m.group(0), **captured}
             cells: tuple[Any, ...] = ()
             if mode == "compare":
+                try:  # the fast test; what fails it is evaluated again, recording the cells it involves
+                    if _fast(o, "_assert", r.layout)(ctx.numbers.with_variables(captured)):
+                        continue
+                except Unknown:
+                    continue
                 resolver = CellResolver(r, variables=captured)
                 try:
                     if evaluate(o["_assert"], resolver):

@@ -24,6 +24,9 @@ OPTIONS: dict[str, Any] = {
 }
 
 
+_CLAUSE_END = regex.compile(r"[。；;\n\x1f\x1e]|[）)](?![^（(]*[）)])")
+
+
 def compile(options: dict[str, Any]) -> dict[str, Any]:
     units = options.get("units", ["条", "件", "个", "项"])
     unit = "(?:" + "|".join(regex.escape(u) for u in units) + ")"
@@ -44,7 +47,7 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
         total, unit = int(m.group("total")), m.group("unit")
         # the parts run to the end of the sentence (or the closing bracket of "（其中…）")
         tail = text[m.end(): m.end() + o["window"]]
-        stop = regex.search(r"[。；;\n\x1f\x1e]|[）)](?![^（(]*[）)])", tail)
+        stop = _CLAUSE_END.search(tail)
         clause = tail[: stop.start()] if stop else tail
         parts = [int(p.group("n")) for p in o["part"].finditer(clause) if p.group("unit") == unit]
         if len(parts) < o["min_parts"]:

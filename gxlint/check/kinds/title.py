@@ -19,6 +19,9 @@ OPTIONS: dict[str, Any] = {
 }
 
 
+_SPACE = regex.compile(r"\s+")
+
+
 def compile(options: dict[str, Any]) -> dict[str, Any]:
     return {"check": options["check"], "phrase": options.get("phrase", "政府信息公开工作年度报告")}
 
@@ -27,7 +30,7 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     if not r.title:
         return  # no title at all is GX401's business
-    title = regex.sub(r"\s+", "", r.title)
+    title = _SPACE.sub("", r.title)
     if rule.compiled["check"] == "phrase":
         if rule.compiled["phrase"] not in title:
             yield ctx.finding(rule, {"title": r.title, "phrase": rule.compiled["phrase"]}, origin=r.title_origin,
