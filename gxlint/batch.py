@@ -553,7 +553,7 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
     is bounded by 16 bands × max_bucket estimates."""
     import numpy as np
 
-    from gxlint.check.kinds.cross import has_text, margin
+    from gxlint.check.kinds.cross import has_text
     from gxlint.similarity import LSH_VALUES, NUM_PERM, SIG_DTYPE
 
     idx = [i for i, s in enumerate(summaries) if s is not None and has_text(s)]
@@ -571,8 +571,7 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
     stats.candidates = len(a)
     # estimated from the low byte of each value: a quarter of the bytes to gather for each of the (many) pairs;
     # two different values agree on it once in 256, which the estimate takes out
-    est = _estimates(sigs.astype(np.uint8), a, b, sizes, chance=1 / 256)
-    good = est >= threshold - margin(threshold, sizes[a], sizes[b])
+    est, good = _estimates(sigs.astype(np.uint8), a, b, sizes, threshold, chance=1 / 256)
     # a pair is a candidate of each of its reports; each report keeps its `keep` closest, then batch order
     me = np.concatenate([a[good], b[good]])
     other = np.concatenate([b[good], a[good]])
@@ -630,15 +629,21 @@ def _ramps(lengths: Any) -> Any:
     return np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
 
 
-def _estimates(table: Any, a: Any, b: Any, sizes: Any, chance: float = 0.0) -> Any:
-    """_estimate for the pairs (a[i], b[i]) of rows of `table`, in slices (bounded temporaries)."""
+def _estimates(table: Any, a: Any, b: Any, sizes: Any, threshold: float, chance: float = 0.0) -> tuple[Any, Any]:
+    """_estimate for the pairs (a[i], b[i]) of rows of `table`, and whether each is within the margin of
+    `threshold` — in slices of 8,192 pairs: a few megabytes of temporaries, not hundreds for a large batch."""
     import numpy as np
 
-    out = np.empty(len(a), dtype=np.float64)
-    for lo in range(0, len(a), 65536):
-        sl = slice(lo, lo + 65536)
-        out[sl] = _estimate(table[a[sl]] == table[b[sl]], sizes[a[sl]], sizes[b[sl]], chance)
-    return out
+    from gxlint.check.kinds.cross import margin
+
+    est = np.empty(len(a), dtype=np.float64)
+    good = np.empty(len(a), dtype=bool)
+    for lo in range(0, len(a), 8192):
+        sl = slice(lo, lo + 8192)
+        sa, sb = sizes[a[sl]], sizes[b[sl]]
+        est[sl] = e = _estimate(table[a[sl]] == table[b[sl]], sa, sb, chance)
+        good[sl] = e >= threshold - margin(threshold, sa, sb)
+    return est, good
 
 
 def _estimate(equal: Any, size: Any, size_me: Any, chance: float = 0.0) -> Any:
