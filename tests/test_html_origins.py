@@ -90,3 +90,28 @@ def test_pingtan_2019_gx606_points_at_the_total_in_a_165_kb_line() -> None:
     found = [f for f in lint_path(str(page), Config()).findings if f.code == "GX606"]
     assert len(found) == 1
     assert _at(page, found[0].origin).startswith("2599条，(其中机构职能类信息25条")
+
+
+def test_text_output_shows_the_page_text_around_an_html_finding(tmp_path: Path) -> None:
+    """The excerpt under a finding is the line as a reader sees it (tags out, entities decoded), not markup."""
+    import subprocess
+    import sys
+
+    page = _page(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "gxlint", "check", str(page), "--no-cache", "--color", "never"],
+                         capture_output=True, text=True, cwd=tmp_path).stdout
+    (excerpt,) = [line for line in out.splitlines() if "│" in line]
+    assert "本报告中所列数据的统计期限\u00a0自" in excerpt and "<" not in excerpt and "&nbsp;" not in excerpt
+
+
+def test_page_text_maps_the_column_and_breaks_cells() -> None:
+    from gxlint.render.model import _page_text
+
+    line = '<tr><td style="a">行政规范性文件</td><td>58</td><td><p>45</p></td><td>546</td></tr>'
+    text, at = _page_text(line, line.index("<td>546") )  # a cell's origin is its start tag
+    assert text.startswith("行政规范性文件 58 45 546") and text[at:].startswith("546")
+    text, at = _page_text("a &amp; b<b>c</b>d", len("a &amp; b<b>"))
+    assert text == "a & bcd" and text[at] == "c"
+    long = "<p>" + "字" * 50_000 + "<span>目标</span>" + "字" * 50_000 + "</p>"
+    text, at = _page_text(long, long.index("目标"))  # a minified page: only a stretch is looked at
+    assert text[at:].startswith("目标") and len(text) < 2_000

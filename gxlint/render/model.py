@@ -24,6 +24,8 @@ suppressed, baselined, tables [{id,name,columns,rows [{id,label,extra,cells [{co
 
 from __future__ import annotations
 
+import html
+import itertools
 import os
 import re
 from collections import Counter, defaultdict
@@ -138,6 +140,8 @@ def _source(f: Finding, lines: tuple[str, ...] | None) -> dict[str, Any] | None:
     text = lines[line - 1].rstrip("\r\n")
     col = max(1, min(f.origin.col or 1, len(text) + 1))
     i = col - 1
+    if f.path.lower().endswith(HTML_SUFFIXES) and "<" in text:
+        text, i = _page_text(text, i)
     length = 1
     if f.snippet and text.startswith(f.snippet, i):
         length = max(1, len(f.snippet))
@@ -150,6 +154,39 @@ def _source(f: Finding, lines: tuple[str, ...] | None) -> dict[str, Any] | None:
     mark = text[i:i + length] or " "
     after = text[i + length:end] + ("…" if end < len(text) else "")
     return {"line": line, "before": before, "mark": mark, "after": after}
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)?[^<>]*(?:>|$)")
+_BREAKS = {"td", "th", "tr", "p", "br", "div", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+
+
+def _page_text(line: str, i: int) -> tuple[str, int]:
+    """An HTML source line as a reader of the page sees it — tags out (a cell or paragraph boundary as a space),
+    entities decoded — around column i, and where i falls in it (a position inside a tag moves to the text after
+    it). Only a stretch around i is looked at: a minified page is one line of 100,000 characters."""
+    lo, hi = max(0, i - 20 * WINDOW), min(len(line), i + 20 * WINDOW)
+    window = line[lo:hi]
+    if lo:  # cut inside a tag: what precedes its ">" is not text
+        close, open_ = window.find(">"), window.find("<")
+        if close >= 0 and (open_ < 0 or close < open_):
+            lo += close + 1
+            window = window[close + 1:]
+    out = ""
+    at = -1
+    last = 0
+    for m in itertools.chain(_TAG.finditer(window), (None,)):
+        start = m.start() if m is not None else len(window)
+        piece = window[last:start]
+        if at < 0 and lo + start > i:  # i falls in this piece, or in the tag before it
+            at = len(out) + len(html.unescape(piece[:max(0, i - lo - last)]))
+        out += html.unescape(piece)
+        if m is None:
+            break
+        if (m.group(2) or "").lower() in _BREAKS and out and not out.endswith(" "):
+            out += " "
+        last = m.end()
+    return out, min(at if at >= 0 else len(out), len(out))
 
 
 def _row_cells(f: Finding, report: Report | None) -> tuple[str, list[tuple[str, str, str]]] | None:
