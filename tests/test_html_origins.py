@@ -115,3 +115,21 @@ def test_page_text_maps_the_column_and_breaks_cells() -> None:
     long = "<p>" + "字" * 50_000 + "<span>目标</span>" + "字" * 50_000 + "</p>"
     text, at = _page_text(long, long.index("目标"))  # a minified page: only a stretch is looked at
     assert text[at:].startswith("目标") and len(text) < 2_000
+
+
+def test_many_positions_in_one_huge_paragraph_stay_cheap(tmp_path: Path) -> None:
+    """A whole report in one paragraph, thick with entities and inline tags: asking for thousands of positions
+    costs one pass over the line, not one per question (the map is kept), and each answer is bounded."""
+    import time
+
+    unit = "第&nbsp;<b>2023</b>&nbsp;年度&amp;"
+    page = tmp_path / "big.html"
+    page.write_text(f"<html><body><p>{unit * 20_000}</p></body></html>", encoding="utf-8")
+    (line,) = [b for b in read_path(str(page)).blocks if isinstance(b, Line)]
+    assert isinstance(line.origin, MappedOrigin)
+    started = time.process_time()
+    first = line.origin.shifted(line.text.index("2023"))
+    for k in range(0, len(line.text), max(1, len(line.text) // 3000)):
+        line.origin.shifted(k)
+    assert time.process_time() - started < 5
+    assert _at(page, first).startswith("2023</b>")

@@ -285,19 +285,7 @@ class _Source:
         """Line and column of character k of _collapse("".join(frags)). sources[i] is where frags[i] starts in the
         page, or for an element's tail (True) a place before it: the tail stands after its element's end tag, which
         nothing records, so its first characters are looked for from there. None when a fragment is not found."""
-        index = _collapse_map("".join(frags))
-        if not 0 <= k < len(index):
-            return None
-        p = index[k]
-        start = 0
-        for frag, (at, tail) in zip(frags, sources, strict=True):
-            if p < start + len(frag):
-                known = 0  # the fragment's character at page offset `at`
-                if tail:
-                    at, known = self._find_tail(frag, at)
-                return None if at < 0 else self._position(self._sync(at, known, frag, p - start))
-            start += len(frag)
-        return None
+        return _LineMap(self, frags, sources).locate(k)
 
     def _find_tail(self, tail: str, after: int) -> tuple[int, int]:
         """(page offset, index in the tail) of the tail's first run of characters written as themselves in the
@@ -317,7 +305,9 @@ class _Source:
         probe = frag[off:off + 4]
         if target >= 0 and text.startswith(probe, target):
             return target
-        found = text.find(probe, max(at, target), max(at, target) + 64 + 8 * abs(off - known))
+        lo = max(at, target)
+        # bounded: a fragment of thousands of entities gets its start, not a scan per finding over the whole page
+        found = text.find(probe, lo, lo + min(64 + 8 * abs(off - known), 4096))
         return found if found >= 0 else at
 
     def _position(self, offset: int) -> tuple[int, int]:
@@ -330,6 +320,42 @@ class _Source:
 
 # characters an HTML page writes as themselves (not white space, not markup characters an entity stands for)
 _PLAIN_RUN = re.compile(r"[^\s<>&\"'\u00a0\u3000]{2,}")
+
+
+class _LineMap:
+    """Where the characters of one line's text stand in the page: the collapse map, the fragments' offsets and the
+    tails' places are worked out on the first question and kept, so that a line with many findings (a whole report
+    in one paragraph) costs one pass over it, not one per finding."""
+
+    def __init__(self, source: _Source, frags: list[str], sources: list[tuple[int, bool]]) -> None:
+        self.source = source
+        self.frags = frags
+        self.sources = sources
+        self._index: list[int] | None = None
+        self._starts: list[int] = []
+        self._tails: dict[int, tuple[int, int]] = {}
+
+    def locate(self, k: int) -> tuple[int, int] | None:
+        if self._index is None:
+            self._index = _collapse_map("".join(self.frags))
+            start = 0
+            for frag in self.frags:
+                self._starts.append(start)
+                start += len(frag)
+        index = self._index
+        if not 0 <= k < len(index):
+            return None
+        p = index[k]
+        i = bisect.bisect_right(self._starts, p) - 1
+        frag = self.frags[i]
+        at, tail = self.sources[i]
+        known = 0  # the fragment's character at page offset `at`
+        if tail:
+            found = self._tails.get(i)
+            if found is None:
+                found = self._tails[i] = self.source._find_tail(frag, at)
+            at, known = found
+        return None if at < 0 else self.source._position(self.source._sync(at, known, frag, p - self._starts[i]))
 
 
 def _collapse_map(text: str) -> list[int]:
@@ -717,8 +743,7 @@ class _Walker:
         if text:
             # the line points at its block's start tag; a character in it, at its own place in the source
             self.blocks.append(Line(text, MappedOrigin(self.line_origin or Origin(),
-                                                       functools.partial(self.index.source.locate, self.frags,
-                                                                         self.sources))))
+                                                       _LineMap(self.index.source, self.frags, self.sources).locate)))
         self.frags = []
         self.sources = []
         self.line_origin = None
