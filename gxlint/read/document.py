@@ -5,6 +5,7 @@ Readers know formats; they know nothing about annual reports. Recognition works 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gxlint.origin import Origin
@@ -98,3 +99,16 @@ class ReadError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def join_pieces(pieces: Iterable[str]) -> str:
+    """The lines of one table cell (paragraphs, <br>) as one text: "本年新" + "制作数量" read as one label, but two
+    ASCII numbers keep a space between them so "6" + "251000元" never fuses into one number."""
+    out = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+            out += " "
+        out += piece
+    return out

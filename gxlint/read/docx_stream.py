@@ -17,7 +17,7 @@ from itertools import chain
 from lxml import etree
 
 from gxlint.origin import Origin
-from gxlint.read.document import Block, Line, RawCell, Table
+from gxlint.read.document import Block, Line, RawCell, Table, join_pieces
 from gxlint.read.docx_numbering import _Numbering
 from gxlint.read.docx_walk import _TEXT_KINDS
 from gxlint.read.docx_xml import (
@@ -40,7 +40,6 @@ from gxlint.read.docx_xml import (
     _child,
     _flag,
     _int_attr,
-    _join,
     _merge_state,
 )
 
@@ -194,7 +193,7 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
             if parent is body:
                 if tbl is not None:  # the table before this paragraph ends, with its last cell and row
                     if cell is not None:
-                        cell[0] = pieces[0] if len(pieces) == 1 else _join(pieces)
+                        cell[0] = pieces[0] if len(pieces) == 1 else join_pieces(pieces)
                         cell = None
                     if tr is not None:
                         rows.append(row)
@@ -207,7 +206,7 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
             continue
         # a cell, row or table (or the end): the cell being read ends
         if cell is not None:
-            cell[0] = pieces[0] if len(pieces) == 1 else _join(pieces)  # _join of one piece is the piece
+            cell[0] = pieces[0] if len(pieces) == 1 else join_pieces(pieces)  # join_pieces of one piece is the piece
             cell = None
         tc = None
         if kind == _CELL:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from gxlint.origin import Origin
-from gxlint.read.document import Block, Line, RawCell, Table
+from gxlint.read.document import Block, Line, RawCell, Table, join_pieces
 from gxlint.read.docx_numbering import _Numbering
 from gxlint.read.docx_xml import (
     _BREAKS,
@@ -31,7 +31,6 @@ from gxlint.read.docx_xml import (
     _clean,
     _flag,
     _int_attr,
-    _join,
     _merge_state,
 )
 
@@ -159,7 +158,7 @@ class _Walker:
             lines, p_pr = _paragraph_lines(p)
             lines[0] = self.numbering.label(p_pr) + lines[0]
             pieces.extend(_clean(line) for line in lines)
-        return _join(pieces)
+        return join_pieces(pieces)
 
 
 def _freeze(c: _CellRec) -> RawCell:

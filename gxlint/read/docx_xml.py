@@ -37,19 +37,6 @@ def _clean(text: str) -> str:
     return text.strip(" \t\r\n\f\v\u00a0\u3000\u200b\ufeff")
 
 
-def _join(pieces: list[str]) -> str:
-    """Lines of one cell: "本年新" + "制作数量" read as one label, but two ASCII numbers keep a space between them
-    so "6" + "251000元" never fuses into one number."""
-    out = ""
-    for piece in pieces:
-        if not piece:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
-            out += " "
-        out += piece
-    return out
-
-
 def _int_attr(el: etree._Element | None, default: int) -> int:
     if el is None:
         return default

@@ -14,13 +14,23 @@ import functools
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import repeat
 
 from lxml import etree
 
 from gxlint.origin import MappedOrigin, Origin
-from gxlint.read.document import MAX_PIECES, Block, Document, Line, RawCell, ReadError, Table, too_many
+from gxlint.read.document import (
+    MAX_PIECES,
+    Block,
+    Document,
+    Line,
+    RawCell,
+    ReadError,
+    Table,
+    join_pieces,
+    too_many,
+)
 from gxlint.read.encoding import decode
 
 MAX_ROWSPAN = 1000
@@ -423,19 +433,6 @@ def _collapse(text: str) -> str:
         return " "
 
     return _ASCII_SPACE.sub(repl, text).strip(_STRIP)
-
-
-def _join(pieces: Iterable[str]) -> str:
-    """Pieces of one cell split by <br> or paragraphs: "本年新" + "制作数量" read as one label, but two ASCII
-    numbers keep a space between them so "6" + "251000元" never fuses into one number."""
-    out = ""
-    for piece in pieces:
-        if not piece:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
-            out += " "
-        out += piece
-    return out
 
 
 # ------------------------------------------------------------------------------------------------- body choice
@@ -865,7 +862,7 @@ def _span(value: str | None, limit: int, zero: int) -> int:
 
 
 def _cell_text(cell: Element) -> str:
-    """A cell's text: paragraphs and <br> inside it are joined (see `_join`); &nbsp;-only cells read as ""."""
+    """A cell's text: paragraphs and <br> inside it are joined (see `join_pieces`); &nbsp;-only cells read as ""."""
     if not len(cell):  # most cells hold only text: the general walk below reduces to this
         text = cell.text
         return "" if not text or _hidden(cell) else _collapse(text)
@@ -899,7 +896,7 @@ def _cell_text(cell: Element) -> str:
         stack.append((el, True))
         stack.extend((child, False) for child in reversed(el))
     boundary()
-    return _join(pieces)
+    return join_pieces(pieces)
 
 
 # ------------------------------------------------------------------------------------------------ title, dates
