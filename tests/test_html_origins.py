@@ -133,3 +133,13 @@ def test_many_positions_in_one_huge_paragraph_stay_cheap(tmp_path: Path) -> None
         line.origin.shifted(k)
     assert time.process_time() - started < 5
     assert _at(page, first).startswith("2023</b>")
+
+
+@given(st.text(alphabet="<>&;/ab中 \"'=p", max_size=300), st.integers(min_value=0, max_value=400))
+def test_page_text_never_fails(line: str, i: int) -> None:
+    """Any line (unclosed tags, a bare "<", broken entities) and any column give some text and a place in it."""
+    from gxlint.render.model import _page_text
+
+    i = min(i, len(line))
+    text, at = _page_text(line, i)
+    assert 0 <= at <= len(text)
