@@ -634,7 +634,7 @@ def _estimates(table: Any, a: Any, b: Any, sizes: Any, threshold: float, chance:
     `threshold` — in slices of 8,192 pairs: a few megabytes of temporaries, not hundreds for a large batch."""
     import numpy as np
 
-    from gxlint.check.kinds.cross import margin
+    from gxlint.similarity import containment_margin
 
     est = np.empty(len(a), dtype=np.float64)
     good = np.empty(len(a), dtype=bool)
@@ -642,17 +642,18 @@ def _estimates(table: Any, a: Any, b: Any, sizes: Any, threshold: float, chance:
         sl = slice(lo, lo + 8192)
         sa, sb = sizes[a[sl]], sizes[b[sl]]
         est[sl] = e = _estimate(table[a[sl]] == table[b[sl]], sa, sb, chance)
-        good[sl] = e >= threshold - margin(threshold, sa, sb)
+        good[sl] = e >= threshold - containment_margin(threshold, sa, sb)
     return est, good
 
 
 def _estimate(equal: Any, size: Any, size_me: Any, chance: float = 0.0) -> Any:
-    """Estimated containment of each candidate (rows of `equal`: its signature values equal to mine) — the share
-    of equal values estimates Jaccard similarity J (less the share `chance` that unequal values agree by), and
-    |A∩B| = J·(|A| + |B|) / (1 + J)."""
+    """Estimated containment of each candidate (rows of `equal`: its signature values equal to mine): the share of
+    equal values estimates Jaccard similarity (less the share `chance` that unequal values agree by)."""
     import numpy as np
+
+    from gxlint.similarity import containment_from_jaccard
 
     jac = np.count_nonzero(equal, axis=1) / equal.shape[1]
     if chance:
         jac = np.maximum(0.0, (jac - chance) / (1 - chance))
-    return jac * (size + size_me) / ((1 + jac) * np.minimum(size, size_me))
+    return containment_from_jaccard(jac, size, size_me)

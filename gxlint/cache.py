@@ -131,7 +131,7 @@ class FindingPacker:
     def row(self, f: Finding) -> list[Any]:
         s = self.s
         o = f.origin
-        origin: list[Any] = [getattr(o, k) for k in _ORIGIN_FIELDS]
+        origin: list[Any] = list(o.as_tuple())
         if o.bbox is not None:
             origin[_BBOX] = list(o.bbox)
         while origin and origin[-1] is None:
@@ -194,7 +194,7 @@ class FindingUnpacker:
 @dataclasses.dataclass
 class CachedResult:
     """A file's entry, decoded: its findings and suppressed findings (with the path the run names it by), what the
-    renderers say of it, and its cross-report summary (True: stored beside the entry; a dict: the summary; None)."""
+    renderers say of it, and its cross-report summary (True: on the entry's second line, read by get_summary; None: none)."""
 
     findings: list[Finding]
     suppressed: list[Finding]

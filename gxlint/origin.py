@@ -29,7 +29,7 @@ class Origin:
 
     def shifted(self, chars: int) -> Origin:
         """The same line, `chars` code points further right (for a match inside a line)."""
-        if self.line is None or self.col is None:
+        if self.line is None or self.col is None or not chars:
             return self
         return Origin(self.line, self.col + chars, page=self.page, paragraph=self.paragraph,
                       table=self.table, row=self.row, cell=self.cell, bbox=self.bbox)
@@ -59,9 +59,7 @@ class Origin:
         return "".join(parts) or "全文"
 
     def as_dict(self) -> dict[str, object]:
-        values = (self.line, self.col, self.end_line, self.end_col, self.page, self.bbox, self.paragraph, self.table,
-                  self.row, self.cell)  # in __slots__ order (attribute reads, not getattr by name: once per finding)
-        return {k: v for k, v in zip(Origin.__slots__, values, strict=True) if v is not None}
+        return {k: v for k, v in zip(Origin.__slots__, self.as_tuple(), strict=True) if v is not None}
 
 
 class MappedOrigin(Origin):

@@ -153,8 +153,6 @@ class Report:
         if i < 0:
             return Origin()
         start, end, origin, raw = self.segments[i]
-        if (origin.line is None or origin.col is None) and not origin.mapped:
-            return origin
         from gxlint.normalise import normalise_with_map
 
         _, index = normalise_with_map(raw)

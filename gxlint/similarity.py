@@ -24,6 +24,10 @@ NUM_PERM = 256
 LSH_VALUES = 64  # the signature's first values, banded for candidate pairs
 BANDS = 16  # 16 bands × 4 rows: pairs above ~0.5 Jaccard are very likely to share a band
 SIG_DTYPE = "<u4"  # a value's low 32 bits: two different minima agree by chance once in 2³²
+SIG_BYTES = NUM_PERM * 4  # a packed signature
+# how far a fixed hash's estimates may lean on texts of common phrasing: within ±0.04 at 256 bins over previous-year
+# pairs of generated reports, whatever the hash seed
+LEAN = 0.04
 EMPTY = (1 << 32) - 1  # the signature value of an empty text
 _DIGITS = regex.compile(r"\d+")
 _NOISE = regex.compile(r"[\s\x1f\x1e\n，。、；：,.;:()（）\"'“”]+")
@@ -130,8 +134,7 @@ def _mins(arr: np.ndarray) -> np.ndarray:
     """One-permutation MinHash (Li, Owen & Zhang 2012): the hashes, already uniform over 64 bits, fall into NUM_PERM
     bins by their top bits, and a bin's value is its smallest hash. The array is sorted, so a bin is a run of it and
     its minimum the run's first element: NUM_PERM binary searches instead of NUM_PERM hash permutations (~10 µs a
-    report for 64 hash permutations' ~130 µs). An empty bin takes the value of the next
-    non-empty bin to its right, circularly, shifted by its distance (densification by rotation, Shrivastava & Li
+    report; 64 permutations took ~130 µs). An empty bin takes the value of the next non-empty bin to its right, circularly, shifted by its distance (densification by rotation, Shrivastava & Li
     2014), so that two sets still agree on a position with probability equal to their Jaccard similarity."""
     np = _np()
     first = np.searchsorted(arr, _state["bounds"])
@@ -158,5 +161,22 @@ def estimate_containment(a: bytes, b: bytes, size_a: int, size_b: int) -> float:
     |A∩B| = J·(|A| + |B|) / (1 + J)."""
     if not size_a or not size_b:
         return 0.0
-    j = estimate_jaccard(a, b)
-    return min(1.0, j * (size_a + size_b) / ((1 + j) * min(size_a, size_b)))
+    return min(1.0, containment_from_jaccard(estimate_jaccard(a, b), size_a, size_b))
+
+
+def containment_from_jaccard(j: Any, size_a: Any, size_b: Any) -> Any:
+    """The share of the smaller set inside the larger, for sets of these sizes with Jaccard similarity j:
+    |A∩B| = J·(|A| + |B|) / (1 + J). Works on numbers and numpy arrays."""
+    return j * (size_a + size_b) / ((1 + j) * _np().minimum(size_a, size_b))
+
+
+def containment_margin(threshold: float, size_a: Any, size_b: Any) -> Any:
+    """How far below `threshold` an estimated containment may fall and the pair still be compared exactly: the lean
+    plus 2.5 standard errors of the estimate for a pair exactly at the threshold. The error grows with the
+    difference in size (a short report inside a long one: containment is its overlap over the smaller set):
+    ~0.09 for reports of one size, ~0.2 for one three times the other. Works on numbers and numpy arrays."""
+    small = size_a + size_b - abs(size_a - size_b)  # twice the smaller
+    total = size_a + size_b
+    j = threshold * small / (2 * total - threshold * small)  # the Jaccard similarity at that containment
+    slope = 2 * total / (small * (1 + j) ** 2)  # d containment / d Jaccard
+    return LEAN + 2.5 * (j * (1 - j) / NUM_PERM) ** 0.5 * slope

@@ -97,7 +97,7 @@ def test_banded_pairs_are_the_pairs_sharing_a_small_bucket(rows: list[list[int]]
 def test_pairs_at_the_threshold_are_rarely_pruned(small: int, large: int) -> None:
     """A pair whose real containment is exactly the threshold must reach the exact comparison: its estimate falls
     below threshold - margin in under 2 % of pairs, for reports of one size and of very different sizes."""
-    from gxlint.check.kinds.cross import margin
+    from gxlint.similarity import containment_margin as margin
     from gxlint.similarity import estimate_containment
 
     rng = np.random.default_rng(small)

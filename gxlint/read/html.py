@@ -282,20 +282,14 @@ class _TagIndex:
         return Origin(line=pos[0], col=pos[1], **where)
 
 
-
 class _Source:
-    """The decoded page, for finding where a character of a line's text stands. Lines hold it (not the parse tree)
-    until their report is checked (api.lint_path settles their origins)."""
+    """The decoded page, for finding where a character of a line's text stands (_LineMap). Lines hold it (not the
+    parse tree) until their report is checked (api.lint_path settles their origins). A fragment is the text (or an
+    element's tail) one line joins; a tail's place is looked for, as its element's end tag is not recorded."""
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._line_starts: list[int] | None = None
-
-    def locate(self, frags: list[str], sources: list[tuple[int, bool]], k: int) -> tuple[int, int] | None:
-        """Line and column of character k of _collapse("".join(frags)). sources[i] is where frags[i] starts in the
-        page, or for an element's tail (True) a place before it: the tail stands after its element's end tag, which
-        nothing records, so its first characters are looked for from there. None when a fragment is not found."""
-        return _LineMap(self, frags, sources).locate(k)
 
     def _find_tail(self, tail: str, after: int) -> tuple[int, int]:
         """(page offset, index in the tail) of the tail's first run of characters written as themselves in the

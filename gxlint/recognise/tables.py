@@ -145,15 +145,13 @@ class _Locator:
         if i < 0:
             return Origin()
         start, _end, origin, _raw = self.segments[i]
-        if (origin.line is None or origin.col is None) and not origin.mapped:
-            return origin
         k = offset - start
         index = self._map(i)
         if index is not None:
             if not index or k >= len(index):
                 return origin
             k = index[k]
-        return origin.shifted(k) if k > 0 or origin.mapped else origin
+        return origin.shifted(k)
 
     def raw_at(self, offset: int, length: int) -> str:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -267,6 +265,8 @@ class TableReader:
                     index = maps[i] = None  # (what _map finds first for every segment that lines up)
                 if off + length <= end and (index is None or (index is _UNSEEN and loc._map(i) is None)):
                     k = off - start
+                    # origin.shifted(k) inlined for the common cases (once per cell): no call at k = 0 or
+                    # without a line, but a mapped origin is always asked
                     if (k > 0 and origin.line is not None and origin.col is not None) or origin.mapped:
                         origin = origin.shifted(k)
                     raw = raw[k:k + length]

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from gxlint.findings import LEVEL_RANK, CellRef, Finding, content_fingerprint
-from gxlint.source import source_lines
+from gxlint.source import source_kind, source_lines
 
 if TYPE_CHECKING:
     from gxlint.api import FileResult
@@ -140,7 +140,7 @@ def _source(f: Finding, lines: tuple[str, ...] | None) -> dict[str, Any] | None:
     text = lines[line - 1].rstrip("\r\n")
     col = max(1, min(f.origin.col or 1, len(text) + 1))
     i = col - 1
-    if f.path.lower().endswith(HTML_SUFFIXES) and "<" in text:
+    if "<" in text and source_kind(f.path) == "html":
         text, i = _page_text(text, i)
     length = 1
     if f.snippet and text.startswith(f.snippet, i):
@@ -158,7 +158,6 @@ def _source(f: Finding, lines: tuple[str, ...] | None) -> dict[str, Any] | None:
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)?[^<>]*(?:>|$)")
 _BREAKS = {"td", "th", "tr", "p", "br", "div", "li", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
-HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 
 
 def _page_text(line: str, i: int) -> tuple[str, int]:

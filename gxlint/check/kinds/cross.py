@@ -23,8 +23,9 @@ from gxlint.normalise import normalise_label
 from gxlint.origin import Origin
 from gxlint.report import NUMBER, Cell, Report, StdTable
 from gxlint.similarity import (
-    NUM_PERM,
+    SIG_BYTES,
     containment,
+    containment_margin,
     estimate_containment,
     prose,
     shingle_array,
@@ -56,21 +57,6 @@ NEEDED_CELLS: tuple[tuple[str, str, str], ...] = (
     *((t, row, col) for t, row in RUNNING_2021 for col in ("valid", "made", "repealed")),
     *((t, row, col) for t, row in RUNNING_2019 for col in ("prev_items", "change")),
 )
-# how far a fixed hash's estimates may lean on texts of common phrasing: within ±0.04 at 256 bins over previous-year
-# pairs of generated reports, whatever the hash seed (similarity.py)
-LEAN = 0.04
-
-
-def margin(threshold: float, size_a: Any, size_b: Any) -> Any:
-    """How far below `threshold` an estimated containment may fall and the pair still be compared exactly: the lean
-    plus 2.5 standard errors of the estimate for a pair exactly at the threshold. The error grows with the
-    difference in size (a short report inside a long one: containment is its overlap over the smaller set):
-    ~0.09 for reports of one size, ~0.2 for one three times the other. Works on numbers and numpy arrays."""
-    small = size_a + size_b - abs(size_a - size_b)  # twice the smaller
-    total = size_a + size_b
-    j = threshold * small / (2 * total - threshold * small)  # the Jaccard similarity at that containment
-    slope = 2 * total / (small * (1 + j) ** 2)  # d containment / d Jaccard
-    return LEAN + 2.5 * (j * (1 - j) / NUM_PERM) ** 0.5 * slope
 _NEEDED_KEYS = tuple(f"{t}/{r}/{c}" for t, r, c in NEEDED_CELLS)  # one string per key, shared by all summaries
 _KEY_OF = {k: k for k in _NEEDED_KEYS}
 _AGENCY_NOISE = str.maketrans("", "", "()（）[]【】〔〕\"'“”《》·・ 　")
@@ -404,9 +390,9 @@ def _similar(rule: Rule, me: Summary, others: Sequence[Summary], shingles: Shing
     for other in others:
         if other.body_len < min_chars or not other.body:
             continue
-        if me.sig and other.sig and me.shingle_count and other.shingle_count and \
+        if has_text(me) and has_text(other) and \
                 estimate_containment(me.sig, other.sig, me.shingle_count, other.shingle_count) < \
-                threshold - margin(threshold, me.shingle_count, other.shingle_count):
+                threshold - containment_margin(threshold, me.shingle_count, other.shingle_count):
             continue  # clearly below the threshold: no exact comparison needed
         if mine is None:
             mine = shingles.of(me)
@@ -429,4 +415,4 @@ def _same_tables(rule: Rule, me: Summary, prev: Summary) -> Iterator[Finding]:
 
 
 def has_text(s: Summary) -> bool:
-    return s.shingle_count > 0 and len(s.sig) == NUM_PERM * 4
+    return s.shingle_count > 0 and len(s.sig) == SIG_BYTES
