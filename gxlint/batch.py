@@ -500,7 +500,7 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
     """Cross-report findings by index of `summaries` (None where a file had no summary). `rules_of(i)` gives the
     cross rules in force for file i (its configuration's selection and levels)."""
     from gxlint.check.kinds.common import applies
-    from gxlint.check.kinds.cross import Shingles, canonical_agencies, check, previous_of
+    from gxlint.check.kinds.cross import canonical_agencies, check, previous_of
 
     t0 = time.perf_counter()
     stats = stats or CrossStats()
@@ -518,7 +518,6 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
         threshold = min(r.compiled["threshold"] for r in copy_rules)
         candidates = copy_candidates(summaries, threshold, stats, agency_of=canon)
 
-    shingles = Shingles()
     out: dict[int, list[Finding]] = {}
     for i, me in enumerate(summaries):
         if me is None:
@@ -532,7 +531,7 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
         others = [summaries[j] for j in candidates.get(i, ())]
         found: list[Finding] = []
         for rule in rules:
-            hits = check(rule, me, prev, others if rule.compiled["check"] == "text_copy" else (), shingles)
+            hits = check(rule, me, prev, others if rule.compiled["check"] == "text_copy" else ())
             if rule.compiled["check"] == "text_copy" and len(hits) > COPY_FINDINGS_PER_REPORT:
                 hits.sort(key=lambda f: (-f.values.get("similarity", 0), f.values.get("other", "")))
                 hits = hits[:COPY_FINDINGS_PER_REPORT]

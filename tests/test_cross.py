@@ -132,10 +132,8 @@ def test_cross_rules_follow_the_selection(tmp_path: Path) -> None:
 # -- summaries and LSH at scale --------------------------------------------------------------------------------------
 
 def _summary(path: str, agency: str, year: int, text: str = "", **cells: float) -> Summary:
-    import zlib
-
     from gxlint.check.kinds.cross import agency_key, text_shingles
-    from gxlint.similarity import prose, shingle_array, signature_bytes
+    from gxlint.similarity import pack_shingles, prose, shingle_array, signature_bytes
 
     folded = prose(text)
     arr = text_shingles(folded) if text else shingle_array("")
@@ -143,7 +141,7 @@ def _summary(path: str, agency: str, year: int, text: str = "", **cells: float) 
                    cells={k.replace("__", "/"): (v, str(v), Origin(line=1, col=1).as_tuple())
                           for k, v in cells.items()},
                    body_len=len(text), shingle_count=len(arr), sig=signature_bytes(arr) if text else b"",
-                   body=zlib.compress(folded.encode()) if text else b"")
+                   shingles=pack_shingles(arr) if text else b"")
 
 
 def _rules(*codes: str) -> list:
@@ -262,24 +260,20 @@ def test_enclosing_jurisdiction_is_dropped_only_for_real_names() -> None:
 
 
 @pytest.mark.corpus
-def test_shingle_cache_gives_the_exact_overlap_and_stays_in_budget() -> None:
-    """The cross pass keeps shingle sets in 32-bit form under a memory budget, least recently used out: the overlap
-    it computes is the one of the full 64-bit sets (to the printed percent), and the budget holds."""
+def test_packed_shingles_give_the_exact_overlap() -> None:
+    """A summary keeps its body's shingles in 32-bit form: the overlap computed from them is the one of the full
+    64-bit sets (to the printed percent), and they are the text's own shingle set, made where the report was read."""
     from gxlint.api import parse_file
-    from gxlint.check.kinds.cross import Shingles, text_shingles
-    from gxlint.similarity import containment
+    from gxlint.check.kinds.cross import body_of, text_shingles
+    from gxlint.similarity import containment, prose
 
-    summaries = [summarise(parse_file(str(REAL / n))) for n in PINGTAN]
-    full = [text_shingles(s.prose_text()) for s in summaries]
-    small = Shingles(budget_bytes=3 * max(a.nbytes // 2 for a in full))  # room for about three reports
+    reports = [parse_file(str(REAL / n)) for n in PINGTAN]
+    summaries = [summarise(r) for r in reports]
+    full = [text_shingles(prose(body_of(r))) for r in reports]
+    for s, f in zip(summaries, full, strict=True):
+        assert s.shingle_count == len(f) > 500
+        assert len(s.shingle_set()) == len({int(x) & 0xFFFFFFFF for x in f.tolist()})
     for i in range(len(summaries)):
         for j in range(len(summaries)):
             exact = containment(full[i], full[j])
-            assert abs(containment(small.of(summaries[i]), small.of(summaries[j])) - exact) < 0.005, (i, j)
-            assert small.used <= small.budget and small.used == sum(a.nbytes for a in small._cache.values())
-    assert len(small._cache) < len(summaries)  # some were evicted
-    recent = summaries[2]
-    small.of(recent)
-    small.of(summaries[3])
-    small.of(summaries[4])
-    assert recent.path in small._cache  # used two calls ago: kept, while older ones went
+            assert abs(containment(summaries[i].shingle_set(), summaries[j].shingle_set()) - exact) < 0.005, (i, j)

@@ -2,16 +2,16 @@
 text repeated from last year or copied from another agency, identical tables in two years.
 
 The checks work on compact per-report summaries (`Summary`: agency, year, the few cells they read, table digests,
-the MinHash signature and the compressed prose of the body), never on whole Reports, so a batch keeps thousands of
+the MinHash signature and the shingle set of the body), never on whole Reports, so a batch keeps thousands of
 them in memory and workers send them back as data. `run(rule, ctx)` — the engine's entry, used by `gxlint test`
 and the API — summarises the Reports it is given and runs the same code.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -21,16 +21,18 @@ from gxlint.check.rule import Rule
 from gxlint.findings import Finding
 from gxlint.normalise import normalise_label
 from gxlint.origin import Origin
+from gxlint.recognise.stream import CELL, LINE, ROW, SEPARATORS
 from gxlint.report import NUMBER, Cell, Report, StdTable
 from gxlint.similarity import (
     SIG_BYTES,
     containment,
     containment_margin,
     estimate_containment,
+    pack_shingles,
     prose,
     shingle_array,
     signature_bytes,
-    sorted_unique,
+    unpack_shingles,
     without,
 )
 
@@ -84,7 +86,8 @@ class SummaryTable(NamedTuple):
 
 @dataclass(slots=True)
 class Summary:
-    """What the cross-report checks need to know about one report (a few hundred bytes plus the compressed body)."""
+    """What the cross-report checks need to know about one report (a few hundred bytes plus the signature and the
+    shingle set of its body, ~5 KB)."""
 
     path: str
     format: str
@@ -97,12 +100,14 @@ class Summary:
     body_len: int = 0  # characters of the body's narrative (from part 一 on), what min_chars counts
     shingle_count: int = 0  # size of the body's shingle set (boiler-plate removed): for estimates from `sig`
     sig: bytes = b""  # MinHash signature of the body's shingles (similarity.signature_bytes)
-    body: bytes = b""  # zlib(prose(body)), for the exact overlap of a candidate pair
+    # the body's shingles (boiler-plate removed) as sorted unique uint32, for the exact overlap of a candidate pair:
+    # made once where the report is read, instead of the main process shingling each candidate's text again
+    shingles: bytes = b""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # positional arguments, not the slots dataclass's __getstate__/__setstate__ pair (two Python calls)
         return (Summary, (self.path, self.format, self.agency, self.agency_key, self.year, self.layout, self.cells,
-                          self.tables, self.body_len, self.shingle_count, self.sig, self.body))
+                          self.tables, self.body_len, self.shingle_count, self.sig, self.shingles))
 
     def cell(self, table: str, row: str, col: str) -> SummaryCell | None:
         return self.cells.get(f"{table}/{row}/{col}")
@@ -111,8 +116,9 @@ class Summary:
         c = self.cells.get(f"{table}/{row}/{col}")
         return c[0] if c is not None else None
 
-    def prose_text(self) -> str:
-        return zlib.decompress(self.body).decode("utf-8") if self.body else ""
+    def shingle_set(self) -> Any:
+        """The body's shingles as a numpy array (a view of the bytes, no copy)."""
+        return unpack_shingles(self.shingles)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -120,8 +126,8 @@ class Summary:
             "year": self.year, "layout": self.layout,
             "cells": {k: [v, raw, Origin(*o).as_dict()] for k, (v, raw, o) in self.cells.items()},
             "tables": {k: [t.name, t.digest, t.nonzero, Origin(*t.origin).as_dict()] for k, t in self.tables.items()},
-            "body_len": self.body_len, "shingle_count": self.shingle_count, "sig": self.sig.hex(),
-            "body": self.body.hex() if self.body else "",
+            "body_len": self.body_len, "shingle_count": self.shingle_count, "sig": _b64(self.sig),
+            "shingles": _b64(self.shingles),
         }
 
     @classmethod
@@ -131,9 +137,13 @@ class Summary:
             year=d["year"], layout=d["layout"],
             cells={_KEY_OF.get(k, k): (v, raw, _origin(o)) for k, (v, raw, o) in d["cells"].items()},
             tables={k: SummaryTable(n, dg, nz, _origin(o)) for k, (n, dg, nz, o) in d["tables"].items()},
-            body_len=d["body_len"], shingle_count=d.get("shingle_count", 0), sig=bytes.fromhex(d.get("sig") or ""),
-            body=bytes.fromhex(d["body"]) if d.get("body") else b"",
+            body_len=d["body_len"], shingle_count=d.get("shingle_count", 0), sig=base64.b64decode(d.get("sig") or ""),
+            shingles=base64.b64decode(d.get("shingles") or ""),
         )
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
 
 
 def _origin(d: dict[str, Any]) -> tuple[Any, ...]:
@@ -176,11 +186,19 @@ def canonical_agencies(keys: Iterable[str]) -> dict[str, str]:
 
 def body_of(report: Report) -> str:
     """The narrative of the report from part 一 on: its lines, not its table cells (the official tables are the
-    same words in every report; copying is about the prose)."""
+    same words in every report; copying is about the prose). The lines are the tokens of `report.text` followed by
+    "\n" (cells are followed by "\x1f" or "\x1e", stream.py)."""
     start = report.parts[0].start if report.parts else 0
     text = report.text
-    out = [text[s:e] for s, e, _o, _r in report.segments if s >= start and text[e:e + 1] == "\n"]
-    return "\n".join(out)
+    if (text.count(LINE) + text.count(CELL) + text.count(ROW) == len(report.segments)
+            and (start == 0 or text[start - 1] in SEPARATORS)):
+        # no token holds a separator (one separator per segment) and `start` begins a token: the lines are the
+        # "\n"-terminated pieces, each less the table rows before it — str methods, not a loop over every cell
+        pieces = text[start:].split(LINE)
+        pieces.pop()  # what follows the last "\n" ends in no line
+        return LINE.join(p[max(p.rfind(ROW), p.rfind(CELL)) + 1:] if ROW in p or CELL in p else p for p in pieces)
+    out = [text[s:e] for s, e, _o, _r in report.segments if s >= start and text[e:e + 1] == LINE]
+    return LINE.join(out)
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,13 +259,12 @@ def summarise(report: Report, with_text: bool = True) -> Summary:
     packed = b""
     count = 0
     if with_text and body:
-        folded = prose(body)
-        arr = text_shingles(folded)
+        arr = text_shingles(prose(body))
         sig, count = signature_bytes(arr), len(arr)
-        packed = zlib.compress(folded.encode("utf-8"), 1)
+        packed = pack_shingles(arr)
     return Summary(path=report.path, format=report.format, agency=report.agency, agency_key=agency_key(report.agency),
                    year=report.year, layout=report.layout, cells=cells, tables=tables, body_len=len(body),
-                   shingle_count=count, sig=sig, body=packed)
+                   shingle_count=count, sig=sig, shingles=packed)
 
 
 def _table_digest(table: StdTable) -> tuple[str, bool]:
@@ -283,42 +300,16 @@ def previous_of(me: Summary, related: Sequence[Summary]) -> Summary | None:
 
 # -- the checks ---------------------------------------------------------------------------------------------------
 
-class Shingles:
-    """Shingle arrays of summaries, computed on first use (a batch compares only candidate pairs) and kept up to a
-    memory budget, least recently used first out.
-
-    Kept as the low 32 bits of each hash (sorted, unique): half the memory, so twice the reports stay cached and far
-    fewer bodies are decompressed and shingled again (10,000 generated reports: 21,000 computations → 7,500). Two
-    different shingles of a pair collide in 32 bits with odds of about |A|·|B|/2³² (≈ 0.0003 for two reports of
-    1,000 shingles): no effect on a similarity printed as a whole percentage."""
-
-    def __init__(self, budget_bytes: int = 32 * 1024 * 1024) -> None:
-        self.budget = budget_bytes
-        self.used = 0
-        self._cache: dict[str, Any] = {}
-
-    def of(self, s: Summary) -> Any:
-        arr = self._cache.pop(s.path, None)
-        if arr is None:
-            arr = sorted_unique(text_shingles(s.prose_text()).astype("uint32"))
-            while self._cache and self.used + arr.nbytes > self.budget:
-                self.used -= self._cache.pop(next(iter(self._cache))).nbytes
-            self.used += arr.nbytes
-        self._cache[s.path] = arr  # (re)inserted last: dict order is the recency order
-        return arr
-
-
-def check(rule: Rule, me: Summary, prev: Summary | None, others: Sequence[Summary] = (),
-          shingles: Shingles | None = None) -> list[Finding]:
+def check(rule: Rule, me: Summary, prev: Summary | None, others: Sequence[Summary] = ()) -> list[Finding]:
     """One cross rule on one report: `prev` is last year's report of the same agency, `others` the near-duplicate
     candidates from other agencies."""
     name = rule.compiled["check"]
     if name == "text_copy":
-        return list(_similar(rule, me, others, shingles or Shingles()))
+        return list(_similar(rule, me, others))
     if prev is None:
         return []
     if name == "text_repeat":
-        return list(_similar(rule, me, [prev], shingles or Shingles()))
+        return list(_similar(rule, me, [prev]))
     return list(globals()["_" + name](rule, me, prev))
 
 
@@ -332,8 +323,7 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
     me = summary(ctx.report)
     related = [summary(r) for r in ctx.related]
     others = [summary(r) for r in ctx.others]
-    shingles = ctx.cache.setdefault("shingles", Shingles())
-    yield from check(rule, me, previous_of(me, related), others, shingles)
+    yield from check(rule, me, previous_of(me, related), others)
 
 
 def _ctx(me: Summary) -> Context:
@@ -348,10 +338,16 @@ def _cell(me: Summary, table: str, row: str, col: str) -> Cell | None:
     return Cell(table, row, col, NUMBER, raw, Origin(*origin), value)
 
 
+_CARRY_KEYS = tuple((col, f"t3/r2/{col}", f"t3/r4/{col}") for col in T3_COLS)  # the keys built once, not per pair
+
+
 def _carryover(rule: Rule, me: Summary, prev: Summary) -> Iterator[Finding]:
-    for col in T3_COLS:
-        now = me.num("t3", "r2", col)
-        before = prev.num("t3", "r4", col)
+    mine, theirs = me.cells, prev.cells
+    for col, key_now, key_before in _CARRY_KEYS:
+        c, p = mine.get(key_now), theirs.get(key_before)
+        if c is None or p is None:
+            continue
+        now, before = c[0], p[0]
         if now is None or before is None or now == before:
             continue
         yield _ctx(me).finding(rule, {"col_label": COL_NAMES[col], "now": now, "before": before,
@@ -381,22 +377,22 @@ def _running_totals(rule: Rule, me: Summary, prev: Summary) -> Iterator[Finding]
                                    cell=_cell(me, table, row, col), data={"left": now, "right": expected})
 
 
-def _similar(rule: Rule, me: Summary, others: Sequence[Summary], shingles: Shingles) -> Iterator[Finding]:
+def _similar(rule: Rule, me: Summary, others: Sequence[Summary]) -> Iterator[Finding]:
     min_chars = rule.compiled["min_chars"]
-    if me.body_len < min_chars or not me.body:
+    if me.body_len < min_chars or not me.shingles:
         return
     threshold = rule.compiled["threshold"]
     mine = None
     for other in others:
-        if other.body_len < min_chars or not other.body:
+        if other.body_len < min_chars or not other.shingles:
             continue
         if has_text(me) and has_text(other) and \
                 estimate_containment(me.sig, other.sig, me.shingle_count, other.shingle_count) < \
                 threshold - containment_margin(threshold, me.shingle_count, other.shingle_count):
             continue  # clearly below the threshold: no exact comparison needed
         if mine is None:
-            mine = shingles.of(me)
-        score = containment(mine, shingles.of(other))
+            mine = me.shingle_set()
+        score = containment(mine, other.shingle_set())
         if score >= threshold:
             yield _ctx(me).finding(rule, {"similarity": f"{score:.0%}", "other": other.path,
                                           "other_agency": other.agency or other.path, "prev_year": other.year},
