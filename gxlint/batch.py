@@ -258,6 +258,7 @@ def _init_pool_worker(state: WorkerState, configs: Sequence[Config] = ()) -> Non
     import gc
 
     _init_worker(state, configs)
+    gc.enable()  # forked from a main process that pauses its collector while it gathers results (run.lint_files)
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
@@ -385,7 +386,7 @@ def run_tasks(tasks: Sequence[Task], state: WorkerState, jobs: int,
     """Lint `tasks`, yielding outcomes in task order. jobs == 1 (or a handful of tasks) runs in this process."""
     if not tasks:  # everything came from the cache: not even the layouts are needed
         return
-    if jobs <= 1 or len(tasks) < max(4, 2 * jobs):
+    if in_process(len(tasks), jobs):
         _init_worker(state, ())
         for t in tasks:
             out = _lint_one(t)
@@ -394,6 +395,11 @@ def run_tasks(tasks: Sequence[Task], state: WorkerState, jobs: int,
             yield out
         return
     yield from _pooled(tasks, state, jobs, on_done)
+
+
+def in_process(tasks: int, jobs: int) -> bool:
+    """Whether run_tasks lints in this process (one job, or too few files to be worth a pool)."""
+    return jobs <= 1 or tasks < max(4, 2 * jobs)
 
 
 def _prime(tasks: Sequence[Task], state: WorkerState) -> None:

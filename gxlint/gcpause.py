@@ -3,7 +3,8 @@
 A warm batch builds a few hundred thousand small objects (cached findings, the findings model) that all stay alive:
 every collection the allocations trigger walks the ones made before, for nothing — a third of the time of a warm
 10,000-file run. Reference counting still frees what dies; a cycle made meanwhile waits for the next collection.
-Never around a fork: a worker would inherit the paused collector."""
+A process forked meanwhile inherits the paused collector: batch workers turn it back on for themselves
+(batch._init_pool_worker)."""
 
 from __future__ import annotations
 

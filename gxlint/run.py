@@ -199,9 +199,12 @@ def lint_files(files: list[str], opts: CheckOptions,
                         progress.step()
                         continue
             tasks.append(batch.Task(i, path, cfg, key))
-        if tasks:
-            pause.close()  # files to lint: in this process, or in workers forked from it
         jobs = _jobs(opts.jobs)
+        if tasks and batch.in_process(len(tasks), jobs):
+            # reports linted here make garbage cycles: the collector runs. Workers forked from here turn it back on
+            # for themselves, and this process then only gathers results, all kept (a 10,000-file run: ~0.25 s
+            # less of collections, on a CPU the workers share)
+            pause.close()
         state = batch.WorkerState(keep_reports=opts.keep_reports, summaries=want_cross,
                                   cache_dir=str(cache.dir) if cache is not None and cache.writable else None)
         try:

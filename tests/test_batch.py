@@ -164,6 +164,33 @@ def test_a_crashing_worker_costs_one_file_not_the_batch(tmp_path: Path, monkeypa
     assert sum(done) == 10  # every file counted once in the progress
 
 
+def test_workers_collect_garbage_though_the_parent_paused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The main process pauses its collector while it gathers results (run.lint_files); workers forked meanwhile
+    inherit that, and must turn it back on: a report's objects hold cycles, and a worker lints thousands."""
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("needs fork (the patched function must reach the workers)")
+    import gc
+
+    from gxlint.gcpause import paused
+
+    for i in range(6):
+        (tmp_path / f"r{i}.txt").write_bytes(_report(seed=i))
+    real = batch.lint_path
+
+    def noting(path: str, *a: object, **kw: object) -> object:
+        result = real(path, *a, **kw)  # type: ignore[arg-type]
+        result.about = {**result.about, "collector": gc.isenabled(), "pid": os.getpid()}
+        return result
+
+    monkeypatch.setattr(batch, "lint_path", noting)
+    with paused():
+        results = list(batch.run_tasks([batch.Task(i, str(tmp_path / f"r{i}.txt"), _config()) for i in range(6)],
+                                       batch.WorkerState(), jobs=2))
+    abouts = [o.result.about for o in results]
+    assert {a["pid"] for a in abouts}.isdisjoint({os.getpid()})  # linted in workers
+    assert all(a["collector"] for a in abouts)
+
+
 def _config() -> object:
     from gxlint.config import Config
 
