@@ -112,3 +112,37 @@ def test_formats_on_the_real_corpus(fmt: str) -> None:
     if fmt == "github":
         for ln in res.stdout.splitlines():
             assert GITHUB.match(ln), ln
+
+
+def test_compiled_templates_are_cached_and_an_unwritable_cache_is_no_error(tmp_path: Path) -> None:
+    """Templates compile once per machine (Jinja's bytecode cache, keyed by the template's checksum); a cache
+    folder that cannot be written — removed by a temp cleaner — costs a compile, never an error."""
+    import jinja2
+
+    from gxlint.render import _QuietBytecodeCache
+
+    def env(folder: Path) -> jinja2.Environment:
+        return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+                                  bytecode_cache=_QuietBytecodeCache(str(folder)))
+
+    store = tmp_path / "bc"
+    store.mkdir()
+    first = env(store).get_template("summary.j2")
+    assert len(list(store.iterdir())) == 1
+    again = env(store)
+    compiled: list[str] = []
+    real = again.compile
+
+    def counting(*a: object, **kw: object) -> object:
+        compiled.append("x")
+        return real(*a, **kw)  # type: ignore[arg-type]
+
+    again.compile = counting  # type: ignore[method-assign]
+    second = again.get_template("summary.j2")
+    assert not compiled  # loaded from the cache, not compiled again
+    assert second.name == first.name == "summary.j2"
+    gone = tmp_path / "removed"
+    gone.mkdir()
+    fresh = env(gone)
+    gone.rmdir()
+    assert fresh.get_template("summary.j2") is not None
