@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -251,3 +252,27 @@ def test_warm_text_output_equals_cold(folder: Path, tmp_path: Path) -> None:
     block = cold.stdout.split("r1.txt", 1)[1]
     assert "某某县人民政府 2024年" in block.splitlines()[0]
     assert "[9999]" in block and "自然人" in block
+
+
+def test_entries_are_written_whole_whatever_happens_to_the_folder(tmp_path: Path) -> None:
+    """Entries go through a short path (own temporary name, no mkdir per write) once their folder is known: a
+    folder removed meanwhile (`gxlint clean` in another shell) or a stale temporary file of the same name (a
+    process that died with this pid earlier) still gives a whole entry, and no temporary file is left."""
+    cache = Cache(tmp_path / "c")
+    cache.prepare()
+    keys = [f"{i:02x}" * 32 for i in range(4)]
+    entry = {"findings": [], "suppressed": [], "summary": False, "about": {"n": 1}, "strings": []}
+    assert cache.put(keys[0], entry)  # the folder made: the general way
+    assert cache.put("00" + keys[1][2:], entry)  # same folder: the short way
+    assert cache.get("00" + keys[1][2:]) is not None
+    shutil.rmtree(tmp_path / "c" / FORMAT / "00")
+    assert cache.put("00" + keys[2][2:], entry)  # the folder gone: the general way again
+    folder = tmp_path / "c" / FORMAT / "00"
+    for n in range(64):  # every temporary name this process could pick next is taken
+        (folder / f".tmp-{os.getpid()}-{n}.json").write_bytes(b"stale")
+    assert cache.put("00" + keys[3][2:], entry)
+    for key in ("00" + keys[2][2:], "00" + keys[3][2:]):
+        got = cache.get(key)
+        assert got is not None and got["about"] == {"n": 1}, key
+    left = [p.name for p in folder.iterdir() if p.name.startswith(".tmp-") and p.read_bytes() != b"stale"]
+    assert left == []

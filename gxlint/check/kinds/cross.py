@@ -10,6 +10,7 @@ and the API — summarises the Reports it is given and runs the same code.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -124,8 +125,9 @@ class Summary:
         return {
             "path": self.path, "format": self.format, "agency": self.agency, "agency_key": self.agency_key,
             "year": self.year, "layout": self.layout,
-            "cells": {k: [v, raw, Origin(*o).as_dict()] for k, (v, raw, o) in self.cells.items()},
-            "tables": {k: [t.name, t.digest, t.nonzero, Origin(*t.origin).as_dict()] for k, t in self.tables.items()},
+            # origins as their fields in order (Origin.as_tuple), not as dicts: a cold batch writes this per file
+            "cells": {k: [v, raw, o] for k, (v, raw, o) in self.cells.items()},
+            "tables": {k: [t.name, t.digest, t.nonzero, t.origin] for k, t in self.tables.items()},
             "body_len": self.body_len, "shingle_count": self.shingle_count, "sig": _b64(self.sig),
             "shingles": _b64(self.shingles),
         }
@@ -146,10 +148,15 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _origin(d: dict[str, Any]) -> tuple[Any, ...]:
-    if "bbox" in d and d["bbox"] is not None:
-        d = {**d, "bbox": tuple(d["bbox"])}
-    return Origin(**d).as_tuple()
+def _origin(fields: list[Any]) -> tuple[Any, ...]:
+    """Origin.as_tuple back from JSON (where its box became a list)."""
+    out = tuple(fields)
+    if out[_BBOX] is not None:
+        out = (*out[:_BBOX], tuple(out[_BBOX]), *out[_BBOX + 1:])
+    return out
+
+
+_BBOX = [f.name for f in dataclasses.fields(Origin)].index("bbox")  # its place in as_tuple (the fields in order)
 
 
 def agency_key(agency: str | None) -> str | None:
