@@ -89,12 +89,14 @@ def parse_file(path: str) -> Report:
     return recognise(read_path(path))
 
 
-def lint_path(path: str, config: Config, rules: tuple[Rule, ...] | None = None) -> FileResult:
-    """Never raises for a bad input file: unreadable input becomes a GX001/GX002 finding."""
+def lint_path(path: str, config: Config, rules: tuple[Rule, ...] | None = None,
+              data: bytes | None = None) -> FileResult:
+    """Never raises for a bad input file: unreadable input becomes a GX001/GX002 finding. `data`: the file's bytes,
+    when the caller has read them already (read_file_bytes)."""
     rules = ruleset(config) if rules is None else rules
-    data: bytes | None = None
     try:
-        data = read_file_bytes(path)  # read_path, keeping the bytes: the suppression pass looks at them again
+        if data is None:
+            data = read_file_bytes(path)  # read_path, keeping the bytes: the suppression pass looks at them again
         doc = read_bytes(str(path), data)
         report = recognise(doc)
     except ReadError as exc:

@@ -32,7 +32,8 @@ from gxlint.api import FileResult, lint_path, ruleset
 from gxlint.check.rule import Rule
 from gxlint.config import Config
 from gxlint.findings import Finding
-from gxlint.read import SUPPORTED
+from gxlint.read import SUPPORTED, read_file_bytes
+from gxlint.read.document import ReadError
 
 # folders never searched when recursing (an explicitly named path is still read)
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".gxlint_cache", "__pycache__", "node_modules", ".venv", ".tox",
@@ -212,6 +213,9 @@ class Task:
     path: str
     config: Config
     key: str | None = None  # the cache key, when the result may be cached
+    # the worker reads the file, makes its key and looks in the cache itself (a cold run: the main process does not
+    # read every file once more, serially, before the workers start; run.lint_files decides)
+    lookup: bool = False
 
 
 @dataclass
@@ -219,14 +223,16 @@ class WorkerState:
     keep_reports: bool = False  # return whole Reports (renderers that draw tables need them)
     summaries: bool = False  # compute cross-report summaries (batch runs with cross rules enabled)
     cache_dir: str | None = None  # workers store what they computed here
+    use_hits: bool = True  # a `lookup` task may be answered from the cache (not when whole Reports are wanted)
 
 
 @dataclass
 class Outcome:
     index: int
     result: FileResult
-    summary: Any = None  # gxlint.check.kinds.cross.Summary
+    summary: Any = None  # gxlint.check.kinds.cross.Summary; for a cached result, CachedResult.summary
     cached: bool = False
+    key: str | None = None  # the file's cache key (None: not cached, or unreadable)
 
 
 class BatchRuleError(Exception):
@@ -314,12 +320,25 @@ def _lint_one(task: Task) -> Outcome:
     from gxlint.check.engine import RuleRuntimeError
 
     state: WorkerState = _STATE["state"]
+    cache = _STATE.get("cache")
+    key, data = task.key, None
+    if task.lookup and cache is not None:
+        try:  # as run.lint_files does for the files it looks up itself
+            data = read_file_bytes(task.path)
+        except ReadError:  # unreadable, gone, too big, not a file: lint_path reports GX001
+            data = None
+        if data is not None:
+            key = cache.key(data, task.path, task.config)
+            hit = cache.get_result(key, task.path) if state.use_hits else None
+            if hit is not None and (not state.summaries or hit.summary):
+                return Outcome(task.index, FileResult(task.path, None, hit.findings, None, hit.suppressed, [],
+                                                      hit.about), hit.summary, cached=True, key=key)
     rules = _rules(task.config)
     timeouts: list[Rule] = []
     try:
         while True:
             try:
-                result = lint_path(task.path, task.config, rules)
+                result = lint_path(task.path, task.config, rules, data)
                 break
             except RuleRuntimeError as exc:
                 # a user's pattern that times out is a fault of its rule file: exit 2 naming it (conventions.md).
@@ -333,7 +352,7 @@ def _lint_one(task: Task) -> Outcome:
         raise
     except Exception as exc:  # a bug on one file must not stop the batch: report it as that file's problem
         result = _crash(task.path, f"检查该文件时出错：{type(exc).__name__}: {exc}"[:300])
-        return Outcome(task.index, result)
+        return Outcome(task.index, result, key=key)
     if timeouts:
         result.findings.extend(f for r in timeouts if (f := _timed_out(task.path, r, task.config)) is not None)
         result.findings.sort(key=Finding.sort_key)
@@ -342,13 +361,12 @@ def _lint_one(task: Task) -> Outcome:
         from gxlint.check.kinds.cross import summarise
 
         summary = summarise(result.report)
-    cache = _STATE.get("cache")
-    if cache is not None and task.key and result.error is None and not timeouts:  # a timeout may not recur
-        cache.put_result(task.key, result.findings, getattr(result, "suppressed", ()),
+    if cache is not None and key and result.error is None and not timeouts:  # a timeout may not recur
+        cache.put_result(key, result.findings, getattr(result, "suppressed", ()),
                          summary.as_json() if summary is not None else None, result.about)
     if not state.keep_reports:
         result.report = None
-    return Outcome(task.index, result, summary)
+    return Outcome(task.index, result, summary, key=key)
 
 
 def _lint_chunk(tasks: Sequence[Task]) -> list[Outcome]:

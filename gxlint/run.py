@@ -169,10 +169,12 @@ def lint_files(files: list[str], opts: CheckOptions,
     results: list[FileResult | None] = [None] * len(files)
     summaries: list[Any] = [None] * len(files)
     tasks: list[batch.Task] = []
-    keys: list[str] = []  # every file's cache key: together they key the cross-report pass
+    keys: list[str | None] = [None] * len(files)  # every file's cache key: together they key the cross-report pass
     progress = batch.Progress(len(files), opts.progress)
     use_cache_hits = cache is not None and not opts.keep_reports
     refused = refused or {}
+    looked = hits = 0
+    in_workers = False  # the rest of the files looked up in the cache by the workers
     with ExitStack() as pause:
         # the collector paused while a warm run makes a few objects per file, all kept (gxlint/gcpause.py)
         pause.enter_context(paused())
@@ -182,6 +184,14 @@ def lint_files(files: list[str], opts: CheckOptions,
                 results[i] = batch.refused_result(path, refused[path], cfg)
                 progress.step()
                 continue
+            if looked == _PROBE and hits * 2 < looked and cache is not None and cache.writable:
+                # mostly misses so far, a cold run: reading and hashing each file here, one after the other,
+                # before any worker starts, would be a serial stretch of the batch — the workers do it, each for
+                # its own files, reading each once
+                in_workers = True
+            if in_workers:
+                tasks.append(batch.Task(i, path, cfg, lookup=True))
+                continue
             key = None
             if cache is not None:
                 try:  # bounded, regular files only: a FIFO or /dev/zero in a folder must not hang or fill memory
@@ -189,13 +199,14 @@ def lint_files(files: list[str], opts: CheckOptions,
                 except ReadError:  # unreadable, gone, too big, not a file: the worker reports GX001
                     data = None
                 if data is not None:
-                    key = cache.key(data, path, cfg)
-                    keys.append(key)
+                    key = keys[i] = cache.key(data, path, cfg)
+                    looked += 1
                     hit = cache.get_result(key, path) if use_cache_hits else None
                     if hit is not None and (not want_cross or hit.summary):
+                        hits += 1
                         results[i] = FileResult(path, None, hit.findings, None, hit.suppressed, [], hit.about)
                         if want_cross:  # read and parsed only if the cross pass has to run
-                            summaries[i] = hit.summary if isinstance(hit.summary, dict) else _Lazy(key)
+                            summaries[i] = _summary_of(hit.summary, key)
                         progress.step()
                         continue
             tasks.append(batch.Task(i, path, cfg, key))
@@ -206,24 +217,33 @@ def lint_files(files: list[str], opts: CheckOptions,
             # less of collections, on a CPU the workers share)
             pause.close()
         state = batch.WorkerState(keep_reports=opts.keep_reports, summaries=want_cross,
-                                  cache_dir=str(cache.dir) if cache is not None and cache.writable else None)
+                                  cache_dir=str(cache.dir) if cache is not None and cache.writable else None,
+                                  use_hits=use_cache_hits)
+        linted = len(tasks)
         try:
             for out in batch.run_tasks(tasks, state, jobs, progress.step):
                 results[out.index] = out.result
-                summaries[out.index] = out.summary
+                if out.key is not None:
+                    keys[out.index] = out.key
+                if out.cached:  # a worker's lookup found it
+                    linted -= 1
+                    summaries[out.index] = _summary_of(out.summary, out.key) if want_cross else None
+                else:
+                    summaries[out.index] = out.summary
         except batch.BatchRuleError as exc:
             progress.close()
             raise _rule_error(str(exc)) from None
         progress.close()
-        linted = time.perf_counter()
+        lint_end = time.perf_counter()
         cross_stats = batch.CrossStats()
         if want_cross:
+            all_keys = [k for k in keys if k is not None]
             with paused():
-                _cross(summaries, results, per_file, cross_rules, cache, keys if len(keys) == len(files) else None,
-                       cross_stats)
+                _cross(summaries, results, per_file, cross_rules, cache,
+                       all_keys if len(all_keys) == len(files) else None, cross_stats)
     done = [r for r in results if r is not None]
-    stats = {"files": len(files), "linted": len(tasks), "cached": len(files) - len(tasks), "jobs": jobs,
-             "seconds": time.perf_counter() - started, "lint_seconds": linted - started,
+    stats = {"files": len(files), "linted": linted, "cached": len(files) - linted, "jobs": jobs,
+             "seconds": time.perf_counter() - started, "lint_seconds": lint_end - started,
              "cross_seconds": cross_stats.seconds, "cross_groups": cross_stats.groups,
              "cross_previous_pairs": cross_stats.pairs_previous, "cross_candidates": cross_stats.candidates,
              "cache_dir": str(cache.dir) if cache is not None else None}
@@ -288,6 +308,15 @@ def _merged_from_cache(entry: dict[str, Any] | None, results: list[Any]) -> bool
     for res, added, suppressed, withdrawn in todo:
         _apply_merge(res, added, suppressed, withdrawn)
     return True
+
+
+_PROBE = 64  # files looked up in the cache here before a run that finds mostly misses hands the lookups over
+
+
+def _summary_of(cached: Any, key: str) -> Any:
+    """A cached result's cross summary (CachedResult.summary): the dict itself, or a pointer to the entry on disk
+    (read only if the cross pass has to run)."""
+    return cached if isinstance(cached, dict) else _Lazy(key)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ def _run(paths: list[Path], cache_dir: Path, **kw: object) -> tuple[dict[str, li
     from gxlint.config import find_config
 
     find_config.cache_clear()  # config files appear between runs of this one process
-    run = run_check(CheckOptions(paths=tuple(str(p) for p in paths), cache_dir=str(cache_dir), jobs=1,
-                                 **kw))  # type: ignore[arg-type]
+    run = run_check(CheckOptions(paths=tuple(str(p) for p in paths), cache_dir=str(cache_dir),
+                                 **{"jobs": 1, **kw}))  # type: ignore[arg-type]
     return {Path(r.path).name: [f.as_dict() for f in r.findings] for r in run.results}, run.stats
 
 
@@ -276,3 +276,34 @@ def test_entries_are_written_whole_whatever_happens_to_the_folder(tmp_path: Path
         assert got is not None and got["about"] == {"n": 1}, key
     left = [p.name for p in folder.iterdir() if p.name.startswith(".tmp-") and p.read_bytes() != b"stale"]
     assert left == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_mostly_changed_batch_is_looked_up_by_the_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            jobs: int) -> None:
+    """After the first files of a run are mostly misses, the workers make the keys and look in the cache
+    themselves (run._PROBE files decide; made 4 here): the same findings — cross-report ones included — the same
+    counts of cached and linted files, and a warm run after it finds everything, as when the main process looks."""
+    import gxlint.run
+
+    monkeypatch.setattr(gxlint.run, "_PROBE", 4)
+    d = tmp_path / "batch"
+    d.mkdir()
+    for i in range(12):
+        agency = f"{'甲乙丙丁'[i % 4]}县人民政府"
+        (d / f"r{i:02}.txt").write_bytes(_report(i, defect=i % 5 == 0, agency=agency, year=2021 + i // 4))
+    cache_dir = tmp_path / "cache"
+    reference, _ = _run([d], tmp_path / "unused", cache=False, jobs=jobs)
+    assert any(f["code"].startswith("GX80") for fs in reference.values() for f in fs)
+    cold, s1 = _run([d], cache_dir, jobs=jobs)
+    assert cold == reference and (s1["cached"], s1["linted"]) == (0, 12)
+    changed = [0, 1, 2, 3, 4, 6, 8, 9, 11]  # the first four all changed: the rest goes to the workers
+    for i in changed:
+        p = d / f"r{i:02}.txt"
+        p.write_bytes(p.read_bytes() + "\n本报告所列数据统计期限自1月1日起至12月31日止。\n".encode())
+    reference, _ = _run([d], tmp_path / "unused", cache=False, jobs=jobs)
+    mixed, s2 = _run([d], cache_dir, jobs=jobs)
+    assert mixed == reference
+    assert (s2["cached"], s2["linted"]) == (3, 9)  # r05, r07, r10 found by the workers' lookups
+    warm, s3 = _run([d], cache_dir, jobs=jobs)
+    assert warm == reference and (s3["cached"], s3["linted"]) == (12, 0)
