@@ -375,16 +375,21 @@ def _lint_chunk(tasks: Sequence[Task]) -> list[Outcome]:
 
 def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
     """Chunks small enough to balance the workers (heavy formats one or two at a time), large enough that the
-    per-chunk overhead does not show for small text files."""
-    size = max(1, min(32, len(tasks) // (jobs * 8) or 1))
+    per-chunk overhead does not show for small text files. Sized by what is left (guided scheduling): they shrink
+    towards the end of the batch, so the workers finish together instead of one waiting out the other's last
+    full chunk."""
     out: list[list[Task]] = []
     cur: list[Task] = []
     weight = 0
-    for t in tasks:
+    size = 1
+    for n, t in enumerate(tasks):
         w = 16 if t.path.lower().endswith((".pdf", ".docx")) else 1
+        if not cur:
+            size = max(1, min(32, (len(tasks) - n) // (jobs * 4)))
         if cur and (len(cur) >= size or weight + w > max(size, 16)):
             out.append(cur)
             cur, weight = [], 0
+            size = max(1, min(32, (len(tasks) - n) // (jobs * 4)))
         cur.append(t)
         weight += w
     if cur:

@@ -245,6 +245,9 @@ def test_chunks_are_bounded_and_heavy_formats_small() -> None:
     chunks = batch._chunks(tasks, 2)
     assert max(len(c) for c in chunks) <= 32
     assert [t.index for c in chunks for t in c] == list(range(5000))
+    sizes = [len(c) for c in chunks]
+    assert sizes[0] == 32 and sizes == sorted(sizes, reverse=True) and sizes[-1] == 1  # shrinking to the end
+    assert len(chunks) < 5000 // 32 + 60  # few more chunks than fixed 32s
     pdfs = [batch.Task(i, f"r{i}.pdf", cfg) for i in range(40)]
     assert max(len(c) for c in batch._chunks(pdfs, 2)) == 1
 
