@@ -83,3 +83,45 @@ def ref_parse_text(text: str, path: str, fmt: str) -> Document:
 def test_parse_text_as_before(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert text_reader.parse_text(text, "x.md", "md") == ref_parse_text(text, "x.md", "md")
+
+
+def plain(doc: Document) -> Document:
+    """The document with each txt table as the plain Table of its cells."""
+    blocks = tuple(Table(b.rows, b.origin) if isinstance(b, Table) else b for b in doc.blocks)
+    return Document(doc.path, doc.format, blocks, doc.meta, doc.encoding)
+
+
+_WIDE_LINE = st.lists(st.sampled_from(["|", "|", "\t", " ", "\u3000", "0", "１２", "自然人", "臺灣", "“x”", "-", "--",
+                                       "a b", "x"]), max_size=16).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WIDE_LINE, max_size=12))
+def test_stream_of_a_txt_table_as_of_its_cells(lines: list[str]) -> None:
+    """The token stream splits a txt table's lines itself: it is the stream of the cells `rows` makes."""
+    from gxlint.recognise import stream
+
+    doc = text_reader.parse_text("\n".join(lines), "x.txt", "txt")
+    assert any(type(b) is text_reader.TextTable for b in doc.blocks) == any(isinstance(b, Table) for b in doc.blocks)
+    assert stream.build(doc) == stream.build(plain(doc))
+
+
+def test_a_txt_table_compares_hashes_and_pickles_as_its_plain_table() -> None:
+    import pickle
+
+    doc = text_reader.parse_text("a | 1 | 2\n | b\t| 3 |\n", "x.txt", "txt")
+    (table,) = doc.tables()
+    assert type(table) is text_reader.TextTable
+    same = Table(table.rows, table.origin)
+    assert table == same and same == table and hash(table) == hash(same) and repr(table) == repr(same)
+    assert type(pickle.loads(pickle.dumps(table))) is Table and pickle.loads(pickle.dumps(table)) == same
+    assert table.grid() == same.grid()
+
+
+def test_text_positions_share_their_origins() -> None:
+    from gxlint.origin import COL_BITS, at_line_col
+
+    assert at_line_col(3, 7) is at_line_col(3, 7) and at_line_col(3, 7) == Origin(3, 7)
+    far = at_line_col(3, 1 << COL_BITS)  # a column the key cannot hold: made afresh, never confused with line 4
+    assert far == Origin(3, 1 << COL_BITS) and far is not at_line_col(3, 1 << COL_BITS)
+    assert at_line_col(4, 0) == Origin(4, 0)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import regex
 
 from gxlint.normalise import normalise
-from gxlint.origin import Origin
+from gxlint.origin import AT_LINE_COL, COL_BITS, Origin, at_line_col
 from gxlint.read.document import Document, Line, Table
+from gxlint.read.text import TextTable, split_cells
 
 CELL, ROW, LINE = "\x1f", "\x1e", "\n"
 SEPARATORS = CELL + ROW + LINE
@@ -43,6 +44,7 @@ def build(doc: Document) -> Stream:
     segments: list[tuple[int, int, Origin, str]] = []
     line_starts: set[int] = set()
     pos = 0
+    shared_origin, short_line = AT_LINE_COL.get, 1 << COL_BITS
     # one loop, no helper call per token: this runs for every line and cell of every report
     for block in doc.blocks:
         if isinstance(block, Line):
@@ -53,6 +55,22 @@ def build(doc: Document) -> Stream:
             parts.append(norm)
             parts.append(LINE)
             pos += len(norm) + 1
+        elif type(block) is TextTable:
+            # a txt/md table: its lines split here, no RawCell made (read/text.py)
+            for lineno, line in block.lines:
+                texts, cols = split_cells(line)
+                shared = len(line) < short_line  # (its columns fit in a key of AT_LINE_COL)
+                at = lineno << COL_BITS
+                for text, col in zip(texts, cols, strict=True):
+                    norm, raw = _short_token(text) if len(text) <= _SHORT else _token(text)
+                    end = pos + len(norm)
+                    origin = shared_origin(at | col) if shared else None
+                    segments.append((pos, end, origin or at_line_col(lineno, col), raw))
+                    parts.append(norm)
+                    parts.append(CELL)
+                    pos = end + 1
+                if texts:
+                    parts[-1] = ROW
         elif isinstance(block, Table):
             for row in block.rows:
                 for cell in row:
