@@ -34,6 +34,25 @@ def _token(text: str) -> tuple[str, str]:
     return normalise(text).strip(), text.strip()
 
 
+@functools.lru_cache(maxsize=16384)
+def _row_tokens(line: str) -> tuple[str, tuple[tuple[int, int, int, str], ...]]:
+    """A txt table line's part of the stream: its cells' normalised texts, each followed by CELL and the last by
+    ROW, and each cell's (start, end) in that text, its column and its raw text."""
+    texts, cols = split_cells(line)
+    parts: list[str] = []
+    cells = []
+    pos = 0
+    for text, col in zip(texts, cols, strict=True):
+        norm, raw = _short_token(text) if len(text) <= _SHORT else _token(text)
+        cells.append((pos, pos + len(norm), col, raw))
+        parts.append(norm)
+        parts.append(CELL)
+        pos += len(norm) + 1
+    if parts:
+        parts[-1] = ROW
+    return "".join(parts), tuple(cells)
+
+
 # table cells and short lines repeat ("0", "自然人", …): remembered, as normalise remembers short texts
 _SHORT = 48
 _short_token = functools.lru_cache(maxsize=32768)(_token)
@@ -56,21 +75,19 @@ def build(doc: Document) -> Stream:
             parts.append(LINE)
             pos += len(norm) + 1
         elif type(block) is TextTable:
-            # a txt/md table: its lines split here, no RawCell made (read/text.py)
+            # a txt/md table: its lines split here, no RawCell made (read/text.py), and a line seen before (a
+            # table's header, a row of zeros) not even split
             for lineno, line in block.lines:
-                texts, cols = split_cells(line)
-                shared = len(line) < short_line  # (its columns fit in a key of AT_LINE_COL)
-                at = lineno << COL_BITS
-                for text, col in zip(texts, cols, strict=True):
-                    norm, raw = _short_token(text) if len(text) <= _SHORT else _token(text)
-                    end = pos + len(norm)
-                    origin = shared_origin(at | col) if shared else None
-                    segments.append((pos, end, origin or at_line_col(lineno, col), raw))
-                    parts.append(norm)
-                    parts.append(CELL)
-                    pos = end + 1
-                if texts:
-                    parts[-1] = ROW
+                row, cells = _row_tokens(line)
+                if len(line) < short_line:  # (its columns fit in a key of AT_LINE_COL)
+                    at = lineno << COL_BITS
+                    for start, end, col, raw in cells:
+                        origin = shared_origin(at | col)
+                        segments.append((pos + start, pos + end, origin or at_line_col(lineno, col), raw))
+                else:
+                    segments.extend((pos + start, pos + end, Origin(lineno, col), raw) for start, end, col, raw in cells)
+                parts.append(row)
+                pos += len(row)
         elif isinstance(block, Table):
             for row in block.rows:
                 for cell in row:
