@@ -125,3 +125,13 @@ def test_text_positions_share_their_origins() -> None:
     far = at_line_col(3, 1 << COL_BITS)  # a column the key cannot hold: made afresh, never confused with line 4
     assert far == Origin(3, 1 << COL_BITS) and far is not at_line_col(3, 1 << COL_BITS)
     assert at_line_col(4, 0) == Origin(4, 0)
+
+
+def test_stream_of_a_long_txt_table_line_as_of_its_cells() -> None:
+    """A line too long to be remembered (stream._LONG_ROW) is split all the same."""
+    from gxlint.recognise import stream
+
+    line = " | ".join(["臺灣１２", "0", "a b"] * 80)
+    assert len(line) > stream._LONG_ROW
+    doc = text_reader.parse_text(f"标题\n{line}\n| x | 1 |\n", "x.txt", "txt")
+    assert stream.build(doc) == stream.build(plain(doc))

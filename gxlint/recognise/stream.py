@@ -34,8 +34,7 @@ def _token(text: str) -> tuple[str, str]:
     return normalise(text).strip(), text.strip()
 
 
-@functools.lru_cache(maxsize=16384)
-def _row_tokens(line: str) -> tuple[str, tuple[tuple[int, int, int, str], ...]]:
+def _split_tokens(line: str) -> tuple[str, tuple[tuple[int, int, int, str], ...]]:
     """A txt table line's part of the stream: its cells' normalised texts, each followed by CELL and the last by
     ROW, and each cell's (start, end) in that text, its column and its raw text."""
     texts, cols = split_cells(line)
@@ -51,6 +50,11 @@ def _row_tokens(line: str) -> tuple[str, tuple[tuple[int, int, int, str], ...]]:
     if parts:
         parts[-1] = ROW
     return "".join(parts), tuple(cells)
+
+
+# a table line seen before (a header, a row of zeros) is not split and normalised again; a long one is not kept
+_LONG_ROW = 512
+_row_tokens = functools.lru_cache(maxsize=16384)(_split_tokens)
 
 
 # table cells and short lines repeat ("0", "自然人", …): remembered, as normalise remembers short texts
@@ -78,7 +82,7 @@ def build(doc: Document) -> Stream:
             # a txt/md table: its lines split here, no RawCell made (read/text.py), and a line seen before (a
             # table's header, a row of zeros) not even split
             for lineno, line in block.lines:
-                row, cells = _row_tokens(line)
+                row, cells = _row_tokens(line) if len(line) <= _LONG_ROW else _split_tokens(line)
                 if len(line) < short_line:  # (its columns fit in a key of AT_LINE_COL)
                     at = lineno << COL_BITS
                     for start, end, col, raw in cells:
