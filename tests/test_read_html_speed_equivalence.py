@@ -1,28 +1,35 @@
 """The fast HTML reader reads what the slow one read. Where a pass was rewritten for speed (the start-tag scan as one
-regular expression, the five container XPath queries as one walk, the text credit summed bottom-up), the slow
-version is kept here as the specification and compared on generated input; a hand-made page pins every origin."""
+regular expression, the tag index's lines mapped in C and its elements paired in order, the five container XPath
+queries as one walk, the text credit summed bottom-up), the slow version is kept here as the specification and
+compared on generated input; a hand-made page pins every origin."""
 
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterator
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from gxlint.origin import Origin
-from gxlint.read.document import Line, RawCell, Table
+from gxlint.read.document import Line, RawCell, ReadError, Table
 from gxlint.read.html import (
     _CHROME,
     _HIDDEN_STYLE,
+    _LIBXML_LINE_CAP,
     _SKIP,
     _STRIP,
     Element,
     _known_container,
     _parse,
     _start_tags,
+    _TagIndex,
     _text_credit,
     _text_size,
+    decode_html,
     read_html,
 )
 
@@ -84,6 +91,36 @@ def reference_tag_end(text: str, i: int) -> int:
             i = close + 1
         else:
             i = j + 1
+
+
+def reference_tag_positions(text: str, root: Element) -> dict[Element, tuple[int, int | None, int]]:
+    """The tag index as first written: lines counted forward from tag to tag, every tag queued by (line, name)."""
+    buckets: dict[tuple[int, str], deque[tuple[int, int, int]]] = {}
+    count, rfind = text.count, text.rfind
+    line, line_start, last = 1, 0, 0
+    for name, start, end in reference_start_tags(text):
+        newlines = count("\n", last, start)
+        if newlines:
+            line += newlines
+            line_start = rfind("\n", last, start) + 1
+        pos = (line, start - line_start + 1, end)
+        newlines = count("\n", start, end)
+        if newlines:
+            line += newlines
+            line_start = rfind("\n", start, end) + 1
+        last = end
+        buckets.setdefault((min(line, _LIBXML_LINE_CAP), name), deque()).append(pos)
+    positions: dict[Element, tuple[int, int | None, int]] = {}
+    for el in root.iter(etree.Element):
+        sourceline = el.sourceline
+        if sourceline is None:
+            continue
+        queue = buckets.get((min(sourceline, _LIBXML_LINE_CAP), el.tag.lower()))
+        if queue:
+            positions[el] = queue.popleft()
+        elif sourceline < _LIBXML_LINE_CAP:
+            positions[el] = (sourceline, None, -1)
+    return positions
 
 
 _BODY_XPATHS = (
@@ -149,14 +186,18 @@ def reference_text_credit(page_body: Element) -> dict[Element, int]:
 _TAG_PIECES = ["<", ">", "!", "-", "?", "/", "=", '"', "'", " ", "\n", "\t", "\f", "\r", "a", "B", "1", "中", "é",
                "<!--", "-->", "<p", "<td ", "x=", "= ", '=\f"', "=\t'", '= \n"', "=\r'", 'a="b>c"', "b='>'", '"=', '<td x=\f">', "<p y=\t'>", '<b z=\r">',
                "<script>", "</script", "</SCRIPT>", "<title>", "TiTlE", "<style", "</style >", "<!DOCTYPE html>",
-               "<?xml?>", "<?", "<!", "</"]
+               "<?xml?>", "<?", "<!", "</",
+               # what re.I matches beyond ASCII ("ſ" for s, "ı" / "İ" for i) and str.lower() does not
+               "<ſcript>", "</ſcript>", "<scrıpt>", "</scrİpt>", "<SCRİPT>", "<tıtle>", "</TıTLE>", "<xmp>", "</xmp",
+               "<textarea a='</textarea>'>", "<iframe", "</IFRAME/>", "<noembed>", "</noframes\n", "<scripts>",
+               "<script/>", '<style"', "\u212a"]
 
 
 @EXAMPLES
 @given(st.lists(st.sampled_from(_TAG_PIECES), max_size=40))
 def test_start_tag_scan_matches_the_character_loop(pieces: list[str]) -> None:
     text = "".join(pieces)
-    assert list(_start_tags(text)) == list(reference_start_tags(text))
+    assert list(zip(*_start_tags(text), strict=True)) == list(reference_start_tags(text))
 
 
 _CLASSES = ["TRS_Editor", "TRS_UEDITOR", "article_content", "article-content", "x\tTRS_Editor", "TRS_Editor\u3000",
@@ -276,3 +317,45 @@ def test_tricky_page_blocks_and_origins() -> None:
             (cell("丙戊", 20, 43, 2, 2, 1), cell("丁", 20, 89, 2, 2, 2)),
         ), origin=Origin(line=20, col=3, table=2)),
     ]
+
+
+# ------------------------------------------------------------------------------------------------- tag index
+
+_SOUP = [*_TAG_PIECES, "<p>", "<td>", "<tr>", "<table>", "</table>", "<li>", "<html>", "<body>", "<head>", "</p>",
+         "<div\n class='x'>", "<br/>", "<o:p>", "</o:p>", "<TD>", "<Span>", "文本", "\n\n", "<img src=a>", "<option>"]
+
+
+@PAGES
+@given(st.lists(st.sampled_from(_SOUP), min_size=1, max_size=60))
+def test_tag_index_pairs_elements_and_tags_as_the_queues_did(pieces: list[str]) -> None:
+    """Markup soup (implied and dropped elements, raw text, multi-line tags): the same position for every element."""
+    text = "".join(pieces).replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        root = _parse(text)
+    except ReadError:
+        return
+    assert _TagIndex(text, root).positions == reference_tag_positions(text, root)
+
+
+@PAGES
+@given(pages())
+def test_tag_index_on_portal_pages(html: str) -> None:
+    root = _parse(html)
+    assert _TagIndex(html, root).positions == reference_tag_positions(html, root)
+
+
+def test_tag_index_past_libxml2s_line_cap() -> None:
+    # libxml2 reads every line after 65535 as 65535: tags there are queued by name under that line
+    text = "<html><body>\n" + "<p>段落</p>\n" * 70_000 + "<table><tr><td>1</td></tr></table></body></html>"
+    root = _parse(text)
+    assert _TagIndex(text, root).positions == reference_tag_positions(text, root)
+
+
+def test_tag_index_on_real_and_generated_pages() -> None:
+    here = Path(__file__).resolve().parent
+    paths = sorted((here.parent.parent / "shared" / "corpus").rglob("*.htm*"))
+    paths += sorted((here.parent / "examples").rglob("*.htm*"))
+    for path in paths:
+        text = decode_html(path.read_bytes())[0].replace("\r\n", "\n").replace("\r", "\n")
+        root = _parse(text)
+        assert _TagIndex(text, root).positions == reference_tag_positions(text, root), path

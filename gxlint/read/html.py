@@ -79,15 +79,44 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _ASCII_SPACE = re.compile(r"[ \t\n\f]+")
-# one token of the HTML tokenizer at a "<": a comment, a declaration / processing instruction / end tag, or a start
-# tag (group 1 its name, group 2 its ">", absent when it runs to the end). In a start tag a quote opens an attribute
-# value only right after "=" (white space allowed between); an unclosed value runs to the end of the text
-_TOKEN = re.compile(
-    r"<(?:!--(?s:.*?)(?:-->|\Z)"
-    r"|[!?/][^>]*+(?:>|\Z)"
-    r"""|([A-Za-z][^\s/>]*+)(?:[^>"'=]++|=[ \t\n\f]*+"[^"]*+(?:"|\Z)|=[ \t\n\f]*+'[^']*+(?:'|\Z)|[="'])*+(?:(>)|\Z))"""
+def _ascii_any_case(name: str) -> str:
+    # "[sS][cC]…", not re.I: under re.I "s" also matches "ſ" and "i" "ı" / "İ", which str.lower() never maps to
+    return "".join(f"[{c}{c.upper()}]" for c in name)
+
+
+def _raw_text_skip(i: int) -> str:
+    """After the start tag of the i-th raw-text element (group r<i> matched), its content up to the end tag (found
+    case-insensitively, re.I as the tokenizer's search did) or to the end of the text; else the next name's test."""
+    if i == len(_RAW_TEXT_NAMES):
+        return ""
+    name = _RAW_TEXT_NAMES[i]
+    return rf"(?(r{i})(?s:.*?)(?:(?=(?i:</{name}[\s/>]))|\Z)|{_raw_text_skip(i + 1)})"
+
+
+_RAW_TEXT_NAMES = tuple(sorted(_RAW_TEXT))
+# The HTML tokenizer's start tags, one match each: a match first skips text, comments, declarations, processing
+# instructions, end tags and a "<" that opens no tag, then takes a start tag (group "name", its ">" group "gt",
+# absent when the tag runs to the end), and, for a raw-text element, its content, where a "<div>" is not a tag (a
+# conditional group per raw-text name). In a start tag a quote opens an attribute value only right after "=" (white
+# space allowed between); an unclosed value runs to the end of the text. The last match or two take no tag (the
+# "\Z" branch: without it a text ending in plain text would be scanned again from each of its characters). One
+# finditer gives every start tag without a Python step per token (`tests/test_read_html_speed_equivalence.py`
+# keeps the character loop this replaced)
+_SCAN = re.compile(
+    # text, then any number of (comment | declaration, processing instruction or end tag | a "<" opening nothing)
+    # each followed by text: the possessive loop written unrolled (one step per token, not per run)
+    r"[^<]*+(?:(?:<!--(?s:.*?)(?:-->|\Z)|<[!?/][^>]*+(?:>|\Z)|<(?![A-Za-z]))[^<]*+)*+"
+    r"(?:<(?P<name>"
+    + "".join(rf"(?P<r{i}>{_ascii_any_case(n)}(?![^\s/>]))|" for i, n in enumerate(_RAW_TEXT_NAMES))
+    + r"[A-Za-z][^\s/>]*+)"
+    # attributes: runs of plain characters between "=" + quoted value (or a stray "=" or quote), unrolled alike
+    r"""[^>"'=]*+(?:(?:=[ \t\n\f]*+"[^"]*+(?:"|\Z)|=[ \t\n\f]*+'[^']*+(?:'|\Z)|[="'])[^>"'=]*+)*+"""
+    r"(?:(?P<gt>>)|\Z)"
+    + _raw_text_skip(0)
+    + r"|\Z)"
 )
-_RAW_TEXT_END = {name: re.compile(r"</" + re.escape(name) + r"[\s/>]", re.I) for name in _RAW_TEXT}
+_SCAN_NAME = _SCAN.groupindex["name"]
+_SCAN_GT = _SCAN.groupindex["gt"]
 _SPAN = re.compile(r"\s*(\d{1,9})")
 _FURNITURE_SPLIT = re.compile(r"[^a-z0-9]+")
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -238,31 +267,56 @@ class _TagIndex:
 
     def __init__(self, text: str, root: Element) -> None:
         self.source = _Source(text)
-        buckets: dict[tuple[int, str], deque[tuple[int, int, int]]] = {}
+        names, starts, ends = _start_tags(text)
         # tags come in source order, so lines are counted forward from the previous tag (no per-tag search from
         # the start of the text); `line` is the line of offset `last`, `line_start` the offset that line starts at
         count, rfind = text.count, text.rfind
         line, line_start, last = 1, 0, 0
-        for name, start, end in _start_tags(text):
+        tag_positions: list[tuple[int, int, int]] = []
+        end_lines: list[int] = []
+        for start, end in zip(starts, ends, strict=True):
             newlines = count("\n", last, start)
             if newlines:
                 line += newlines
                 line_start = rfind("\n", last, start) + 1
-            pos = (line, start - line_start + 1, end)
+            tag_positions.append((line, start - line_start + 1, end))
             newlines = count("\n", start, end)
             if newlines:
                 line += newlines
                 line_start = rfind("\n", start, end) + 1
             last = end
-            key = (line if line < _LIBXML_LINE_CAP else _LIBXML_LINE_CAP, name)
+            end_lines.append(line)
+        elements = list(root.iter(etree.Element))  # elements only: comments and entities have no start tag
+        source_lines = [el.sourceline for el in elements]
+        # lines are capped only on a page that reaches the cap (a min() per tag costs)
+        capped = line >= _LIBXML_LINE_CAP or (
+            None not in source_lines and max(source_lines, default=0) >= _LIBXML_LINE_CAP)
+        tag_keys = list(zip(map(min, end_lines, repeat(_LIBXML_LINE_CAP)) if capped else end_lines, names,
+                            strict=True))
+        # line and column of the "<", and the offset of the ">" (-1: implied by the parser, no tag in the source)
+        self.positions: dict[Element, tuple[int, int | None, int]] = {}
+        keys: list[tuple[int, str]] = []
+        if None not in source_lines:
+            tags = [el.tag.lower() for el in elements]
+            keys = list(zip(map(min, source_lines, repeat(_LIBXML_LINE_CAP)) if capped else source_lines, tags,
+                            strict=True))
+        # Each element takes the first start tag not yet taken with its key (line, name). While elements and tags
+        # agree one for one (a page the parser implied nothing in: most of them), that is the tag at the same
+        # place, paired in C; from the first disagreement on, the tags left are queued by key, as they all were
+        # (`tests/test_read_html_speed_equivalence.py` keeps that version)
+        same = min(len(keys), len(tag_keys))
+        if keys[:same] != tag_keys[:same]:
+            same = next(i for i, (a, b) in enumerate(zip(keys, tag_keys, strict=False)) if a != b)
+        self.positions = positions = dict(zip(elements[:same], tag_positions[:same], strict=True))
+        if same == len(elements):
+            return
+        buckets: dict[tuple[int, str], deque[tuple[int, int, int]]] = {}
+        for key, pos in zip(tag_keys[same:], tag_positions[same:], strict=True):
             queue = buckets.get(key)
             if queue is None:
                 buckets[key] = queue = deque()
             queue.append(pos)
-        # line and column of the "<", and the offset of the ">" (-1: implied by the parser, no tag in the source)
-        self.positions: dict[Element, tuple[int, int | None, int]] = {}
-        positions = self.positions
-        for el in root.iter(etree.Element):  # elements only: comments and entities have no start tag
+        for el in elements[same:]:
             sourceline = el.sourceline
             if sourceline is None:
                 continue
@@ -384,26 +438,19 @@ def _collapse_map(text: str) -> list[int]:
     return kept[lead:trail]
 
 
-def _start_tags(text: str) -> Iterator[tuple[str, int, int]]:
-    """(name, offset of "<", offset of ">" or the text's length) for each start tag, skipping comments,
-    declarations, end tags and the content of raw-text elements, the way the HTML tokenizer does."""
-    n = len(text)
-    pos = 0
-    while True:
-        for m in _TOKEN.finditer(text, pos):
-            name = m.group(1)
-            if name is None:
-                continue
-            name = name.lower()
-            end = m.start(2)
-            yield name, m.start(), end if end >= 0 else n
-            raw_end = _RAW_TEXT_END.get(name)
-            if raw_end is not None:  # the scan goes on at its end tag
-                close = raw_end.search(text, m.end())
-                pos = n if close is None else close.start()
-                break
-        else:
-            return
+def _start_tags(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The start tags in source order: their lower-case names, the offsets of their "<" and of their ">" (the
+    text's length for a tag that runs to the end), skipping comments, declarations, end tags and the content of
+    raw-text elements, the way the HTML tokenizer does."""
+    matches = list(_SCAN.finditer(text))
+    while matches and matches[-1].start(_SCAN_NAME) < 0:
+        matches.pop()  # the "\Z" branch's matches, at the end only
+    names = [m.group(_SCAN_NAME).lower() for m in matches]
+    starts = [m.start(_SCAN_NAME) - 1 for m in matches]
+    ends = [m.start(_SCAN_GT) for m in matches]
+    if ends and ends[-1] < 0:
+        ends[-1] = len(text)  # only the last tag can lack its ">": it ran to the end of the text
+    return names, starts, ends
 
 
 # ----------------------------------------------------------------------------------------------- text cleaning
