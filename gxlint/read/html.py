@@ -150,7 +150,10 @@ def _read(path: str, data: bytes) -> Document:
     text, encoding = decode_html(data)
     # one newline convention, so libxml2's line numbers, ours and an editor's agree
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    root = _parse(text)
+    # libxml2 is given UTF-8: a page that was valid UTF-8 already is those bytes (with the same newlines), so it is
+    # not encoded again (encoding a large page costs a third of its parse)
+    encoded = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if encoding == "utf-8" else None
+    root = _parse(text, encoded)
     index = _TagIndex(text, root)
     meta: dict[str, str] = {}
     title = _page_title(root)
@@ -223,14 +226,15 @@ def _declared_charset(data: bytes) -> str | None:
 # ----------------------------------------------------------------------------------------------------- parsing
 
 
-def _parse(text: str) -> Element:
+def _parse(text: str, encoded: bytes | None = None) -> Element:
+    """`encoded`, when given, is `text` in UTF-8."""
     # encoding forced to the bytes we produce, so a stale <meta charset> cannot re-decode them; no network, no
     # huge-tree mode (libxml2 then stops at 256 levels instead of exhausting memory). A plain etree parser, not
     # lxml.html's: that one calls back into Python to pick a class for every element the reader touches
     parser = etree.HTMLParser(encoding="utf-8", remove_pis=True, no_network=True, huge_tree=False,
-                              recover=True, default_doctype=False)
+                              recover=True, default_doctype=False, collect_ids=False)  # no lookups by id
     try:
-        root = etree.fromstring(text.encode("utf-8", "replace"), parser=parser)
+        root = etree.fromstring(text.encode("utf-8", "replace") if encoded is None else encoded, parser=parser)
     except etree.ParserError as exc:
         raise ReadError("HTML 文件没有可读的内容", code="GX002") from exc
     if root is None:  # what lxml.html.document_fromstring reports as ParserError
@@ -255,7 +259,18 @@ def _hidden(el: Element) -> bool:
     if "style" not in keys:
         return False
     style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+    return bool(style) and _hiding_style(style)
+
+
+def _hiding_style(style: str) -> bool:
+    # a page repeats a few dozen style attributes a thousand times (Word exports), and the case-insensitive search
+    # tries both words at every character of each; long (hostile) values are not kept
+    return _hiding_style_cached(style) if len(style) <= 1000 else _hiding_style_cached.__wrapped__(style)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hiding_style_cached(style: str) -> bool:
+    return _HIDDEN_STYLE.search(style) is not None
 
 
 class _TagIndex:
