@@ -475,6 +475,11 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+def _collapse_short(text: str) -> str:
+    """_collapse, remembered for short texts: a report's cells repeat the same few numbers and labels."""
+    return _collapse_cached(text) if len(text) <= 64 else _collapse(text)
+
+
 def _collapse(text: str) -> str:
     """HTML white space: runs become one space, except that a line break between two Chinese characters vanishes
     (CSS Text 3 segment-break rule; Word exports wrap source lines in the middle of words)."""
@@ -489,6 +494,9 @@ def _collapse(text: str) -> str:
         return " "
 
     return _ASCII_SPACE.sub(repl, text).strip(_STRIP)
+
+
+_collapse_cached = functools.lru_cache(maxsize=8192)(_collapse)
 
 
 # ------------------------------------------------------------------------------------------------- body choice
@@ -840,13 +848,14 @@ class _Walker:
                     text = _cell_text(td)
                 else:  # _cell_text's own shortcut for a cell holding only text, inlined
                     text = td.text
-                    text = "" if not text or hidden else _collapse(text)
+                    text = "" if not text or hidden else _collapse_short(text)
                 pos = positions.get(td)
                 if pos is None:
                     origin = self.index.origin(td, table=number, row=r, cell=c)
-                else:
-                    origin = Origin(pos[0], pos[1], table=number, row=r, cell=c)
-                cells.append(RawCell(text, origin, rowspan, colspan, td.tag.lower() == "th"))
+                else:  # positional: a dataclass __init__ with keywords costs more
+                    origin = Origin(pos[0], pos[1], None, None, None, None, None, number, r, c)
+                tag = td.tag
+                cells.append(RawCell(text, origin, rowspan, colspan, tag == "th" or (tag != "td" and tag.lower() == "th")))
             rows.append(tuple(cells))
         self.blocks.append(Table(rows=tuple(rows), origin=self.index.origin(table, table=number)))
 
@@ -869,7 +878,7 @@ def _layout_tables(root: Element) -> tuple[set[Element], dict[Element, list[list
         grid = _grid(table)
         if len(grid) == 1 and len(grid[0]) == 1:
             layout.add(table)
-        elif any(_running_text(td) for tds in grid for td in tds):
+        elif any(_running_text(td) for tds in grid for td in tds if len(td)):  # a cell of bare text has none
             layout.add(table)
         else:
             grids[table] = grid
@@ -895,7 +904,9 @@ def _rows(table: Element) -> Iterator[Element]:
 
 
 def _cells(tr: Element) -> list[Element]:
-    return [td for td in tr if _tag(td) in _CELLS]
+    # libxml2 gives HTML names in lower case: the tag is looked up as it is, and lower-cased (as _tag does) only
+    # when that fails, so a cell costs no call
+    return [td for td in tr if td.tag in _CELLS or (isinstance(td.tag, str) and td.tag.lower() in _CELLS)]
 
 
 def _grid(table: Element) -> list[list[Element]]:
@@ -908,6 +919,8 @@ def _span(value: str | None, limit: int, zero: int) -> int:
     allocate a huge grid."""
     if value is None:
         return 1
+    if len(value) == 1 and "1" <= value <= "9":  # the usual span: what the regex below reads it as
+        return min(ord(value) - 48, limit)
     m = _SPAN.match(value)
     if m is None:
         return 1
