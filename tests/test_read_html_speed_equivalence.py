@@ -23,8 +23,11 @@ from gxlint.read.html import (
     _SKIP,
     _STRIP,
     Element,
+    _furniture,
     _known_container,
+    _main_region,
     _parse,
+    _span,
     _start_tags,
     _TagIndex,
     _text_credit,
@@ -359,3 +362,54 @@ def test_tag_index_on_real_and_generated_pages() -> None:
         text = decode_html(path.read_bytes())[0].replace("\r\n", "\n").replace("\r", "\n")
         root = _parse(text)
         assert _TagIndex(text, root).positions == reference_tag_positions(text, root), path
+
+
+# ----------------------------------------------------------------------------------------- main region, tables
+
+
+def reference_main_region(page_body: Element) -> Element:
+    """The descent as first written: the text credit of the whole page first, then every child tried."""
+    credit = _text_credit(page_body)
+    tables = [t for t in page_body.iter("table") if t.find(".//table") is None and not _furniture(t)]
+    node = page_body
+    whole = credit.get(page_body, 0)
+    if whole == 0:
+        return page_body
+    while True:
+        nxt = None
+        for child in node:
+            if credit.get(child, 0) >= 0.8 * whole and all(
+                    any(a is child for a in t.iterancestors()) or t is child for t in tables):
+                nxt = child
+                break
+        if nxt is None:
+            return node
+        node = nxt
+
+
+@PAGES
+@given(pages())
+def test_main_region_is_the_descent_with_the_whole_credit(html: str) -> None:
+    body = page_body(html)
+    assert _main_region(body) is reference_main_region(body)
+    for div in body.iter("div"):  # and from inner blocks, where tables may share a child
+        assert _main_region(div) is reference_main_region(div)
+
+
+def reference_span(value: str | None, limit: int, zero: int) -> int:
+    if value is None:
+        return 1
+    m = re.match(r"\s*(\d{1,9})", value)
+    if m is None:
+        return 1
+    n = int(m.group(1))
+    if n == 0:
+        n = zero
+    return max(1, min(n, limit))
+
+
+@EXAMPLES
+@given(st.one_of(st.none(), st.text(st.sampled_from("0123456789 \t١x-+"), max_size=12)), st.sampled_from([1, 64, 1000]),
+       st.integers(1, 30))
+def test_span_reads_as_the_regex_did(value: str | None, limit: int, zero: int) -> None:
+    assert _span(value, limit, zero) == reference_span(value, limit, zero)

@@ -604,16 +604,26 @@ def _furniture_tokens(marks: str) -> bool:
 def _main_region(page_body: Element) -> Element:
     """Descend from the page body into the one child that holds at least `_MAIN_SHARE` of the readable text
     (text outside links and furniture) and every data table; stop where no child does."""
-    credit = _text_credit(page_body)
     tables = [t for t in page_body.iter("table") if t.find(".//table") is None and not _furniture(t)]
+    # a child holds every data table only if it is an ancestor (or itself) of each: when no child of the node is,
+    # the descent stops there whatever the text, and the text credit (a pass over the page) is not worked out. A
+    # generated report's tables are children of <body>: no credit at all
+    holds_tables: set[Element] | None = None
+    if tables:
+        holds_tables = set.intersection(*({t, *t.iterancestors()} for t in tables))
+    credit: dict[Element, int] | None = None
     node = page_body
-    whole = credit.get(page_body, 0)
-    if whole == 0:
-        return page_body
     while True:
         nxt = None
         for child in node:
-            if credit.get(child, 0) >= _MAIN_SHARE * whole and all(_inside(t, child) or t is child for t in tables):
+            if holds_tables is not None and child not in holds_tables:
+                continue
+            if credit is None:
+                credit = _text_credit(page_body)
+                whole = credit.get(page_body, 0)
+                if whole == 0:
+                    return page_body
+            if credit.get(child, 0) >= _MAIN_SHARE * whole:
                 nxt = child
                 break
         if nxt is None:
