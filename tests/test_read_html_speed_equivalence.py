@@ -26,6 +26,7 @@ from gxlint.read.html import (
     _furniture,
     _known_container,
     _main_region,
+    _may_name_container,
     _parse,
     _span,
     _start_tags,
@@ -413,3 +414,21 @@ def reference_span(value: str | None, limit: int, zero: int) -> int:
        st.integers(1, 30))
 def test_span_reads_as_the_regex_did(value: str | None, limit: int, zero: int) -> None:
     assert _span(value, limit, zero) == reference_span(value, limit, zero)
+
+
+_NAMING = ["TRS_Editor", "TRS_UEDITOR", "article_content", "article-content", "zoom", "Zoom", "UCAP-CONTENT",
+           "ucap-content", "&#97;rticle_content", "TRS&#95;Editor", "&#x7a;oom", "ARTICLE", "ArTiClE", "artİcle",
+           "arti\u0307cle", "TRS-Editor", "zo&#111;m", "x"]
+
+
+@PAGES
+@given(st.lists(st.tuples(st.sampled_from(["div", "article", "ARTICLE", "Article", "section", "span"]),
+                          st.sampled_from(["class", "id", "CLASS", "ID", "data-x"]), st.sampled_from(_NAMING)),
+                min_size=1, max_size=6))
+def test_a_page_that_names_no_container_has_none(blocks: list[tuple[str, str, str]]) -> None:
+    """The source prefilter never hides a container the search would find (references, tag case, dotted i)."""
+    html = "<html><body>" + "".join(f'<{t} {a}="{v}">{"本年度" * 40}<table><tr><td>1</td></tr></table></{t}>'
+                                    for t, a, v in blocks) + "</body></html>"
+    body = page_body(html)
+    if not _may_name_container(html):
+        assert reference_known_container(body) is None

@@ -162,7 +162,7 @@ def _read(path: str, data: bytes) -> Document:
     page_body = root.find("body")
     if page_body is None:
         page_body = root
-    body = _find_body(page_body)
+    body = _find_body(page_body, text)
     whole_page = body is page_body
     walker = _Walker(index, skip_chrome=whole_page)
     if not whole_page:
@@ -531,15 +531,25 @@ def _text_size(el: Element) -> int:
     return len(_ASCII_SPACE.sub("", _visible_text(el)))
 
 
-def _find_body(page_body: Element) -> Element:
+def _find_body(page_body: Element, text: str | None = None) -> Element:
     """The article: a known CMS container when one holds real text (widened to the data tables that sit next to
-    it), else, on a page with furniture, the smallest block holding the tables and most of the text."""
-    body = _known_container(page_body)
+    it), else, on a page with furniture, the smallest block holding the tables and most of the text. `text`, the
+    page's source, lets a page that cannot name a container skip the search."""
+    body = _known_container(page_body) if text is None or _may_name_container(text) else None
     if body is not None:
         return _widen_for_tables(body, page_body)
     if not _has_furniture(page_body):
         return page_body  # a fragment or a plain document: everything in it is the report
     return _main_region(page_body)
+
+
+def _may_name_container(text: str) -> bool:
+    """False only when no element of the page can be a known container. Without "&" in the source no attribute
+    value holds a character reference, so a class or id is a piece of the source as it is written; and an
+    <article> start tag is written as an ASCII case variant of the word. A few substring searches cost less than
+    asking every element for its class and id."""
+    return ("&" in text or "TRS_" in text or any(ident in text for ident in _BODY_IDS)
+            or "article" in text.lower())
 
 
 def _known_container(page_body: Element) -> Element | None:
