@@ -23,6 +23,8 @@ from gxlint.read.html import (
     _SKIP,
     _STRIP,
     Element,
+    _collapse,
+    _collapse_short,
     _furniture,
     _known_container,
     _main_region,
@@ -432,3 +434,17 @@ def test_a_page_that_names_no_container_has_none(blocks: list[tuple[str, str, st
     body = page_body(html)
     if not _may_name_container(html):
         assert reference_known_container(body) is None
+
+
+def reference_collapse(text: str) -> str:
+    """_collapse before its shortcut for a text without white space."""
+    if "\n" not in text:
+        return re.sub(r"[ \t\n\f]+", " ", text).strip(_STRIP)
+    return _collapse(text)
+
+
+@EXAMPLES
+@given(st.text(st.sampled_from(" \t\f\r\v\u00a0\u3000\u200b\ufeff本年度1a，"), max_size=30))
+def test_collapse_without_runs_strips_as_the_regex_did(text: str) -> None:
+    assert _collapse(text) == reference_collapse(text)
+    assert _collapse_short(text) == reference_collapse(text)

@@ -485,6 +485,8 @@ def _collapse(text: str) -> str:
     (CSS Text 3 segment-break rule; Word exports wrap source lines in the middle of words)."""
 
     if "\n" not in text:  # no segment break: every run is one space, no per-run callback needed
+        if " " not in text and "\t" not in text and "\f" not in text:
+            return text.strip(_STRIP)  # no run at all (a Chinese paragraph): three scans cost less than the regex
         return _ASCII_SPACE.sub(" ", text).strip(_STRIP)
 
     def repl(m: re.Match[str]) -> str:
