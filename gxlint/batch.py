@@ -565,10 +565,12 @@ def cross_pass(summaries: Sequence[Any], rules_of: Callable[[int], Sequence[Rule
     for i, me in enumerate(summaries):
         if me is None:
             continue
+        prev = previous_of(me, by_agency.get(canon[me.agency_key], ())) if me.agency_key else None
+        if prev is None and i not in candidates:
+            continue  # no last year's report and no copy candidate: no cross rule has anything to compare
         rules = [r for r in rules_of(i) if applies(r.applies, me)]
         if not rules:
             continue
-        prev = previous_of(me, by_agency.get(canon[me.agency_key], ())) if me.agency_key else None
         if prev is not None:
             stats.pairs_previous += 1
         others = [summaries[j] for j in candidates.get(i, ())]
