@@ -10,9 +10,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 CONFIG_NAMES = (".gxlint.yaml", ".gxlint.yml", "gxlint.yaml")
 LEVELS = ("error", "warning", "info")
 
@@ -83,6 +80,9 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
+    from ruamel.yaml import YAML  # only when there is a configuration file to read
+    from ruamel.yaml.error import YAMLError
+
     yaml = YAML(typ="safe")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"))

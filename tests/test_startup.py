@@ -69,6 +69,43 @@ def test_one_file_run_needs_no_schema_validator_and_one_layout(tmp_path: Path, c
             "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
             "from gxlint.recognise.layouts import layout\n"
             "compiled = [i for i in ('2019', '2021') if 'tables' in vars(layout(i))]\n"
-            "print('JSONSCHEMA', 'jsonschema' in sys.modules, 'COMPILED', compiled, 'EXIT', code)\n")
+            "print('JSONSCHEMA', 'jsonschema' in sys.modules, 'YAML', 'ruamel.yaml' in sys.modules,\n"
+            "      'COMPILED', compiled, 'EXIT', code)\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
-    assert "JSONSCHEMA False COMPILED ['2021'] EXIT 0" in proc.stdout, proc.stdout + proc.stderr
+    # no configuration file here: nothing is parsed from YAML (rules from validated.json, layouts from layouts.json)
+    assert "JSONSCHEMA False YAML False COMPILED ['2021'] EXIT 0" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_shipped_layouts_are_current() -> None:
+    from gxlint.recognise import layouts
+
+    assert layouts.SHIPPED.read_text(encoding="utf-8") == layouts.shipped_text(), (
+        f"{layouts.SHIPPED} is out of date with the layout files: run  python -m gxlint.recognise.layouts")
+    assert layouts.layout_files() == layouts._parse(layouts._sources())  # JSON holds the YAML's data as it is
+
+
+def test_layouts_edited_since_are_parsed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A layout file that no longer matches layouts.json (edited, or the JSON missing or damaged) is parsed from
+    its YAML: what recognition uses is always the files'."""
+    import shutil
+
+    from gxlint.recognise import layouts
+
+    folder = tmp_path / "layouts"
+    shutil.copytree(layouts.LAYOUT_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    parts = folder / "parts.yaml"
+    parts.write_text(parts.read_text(encoding="utf-8") + "\nadded_for_test: 1\n", encoding="utf-8")
+    monkeypatch.setattr(layouts, "LAYOUT_DIR", folder)
+    for shipped in (folder / "layouts.json", folder / "missing.json"):
+        monkeypatch.setattr(layouts, "SHIPPED", shipped)
+        layouts.layout_files.cache_clear()
+        try:
+            assert layouts.layout_files()["parts.yaml"]["added_for_test"] == 1
+        finally:
+            layouts.layout_files.cache_clear()
+    (folder / "layouts.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(layouts, "SHIPPED", folder / "layouts.json")
+    try:
+        assert layouts.layout_files()["parts.yaml"]["added_for_test"] == 1
+    finally:
+        layouts.layout_files.cache_clear()

@@ -10,10 +10,6 @@ from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
-
 from gxlint.check.expr import ExprError
 from gxlint.check.kinds import KINDS, kind_module
 from gxlint.check.rule import Example, Rule
@@ -73,6 +69,8 @@ def full_schema() -> dict[str, Any]:
 
 def _position(node: Any, path: Iterable[Any]) -> tuple[int | None, int | None]:
     """Walk a ruamel tree along a jsonschema error path; return the deepest known 1-based line/col."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     line = col = None
     if hasattr(node, "lc"):
         line, col = node.lc.line + 1, node.lc.col + 1
@@ -119,6 +117,12 @@ def _plain(node: Any, budget: list[int] | None = None) -> Any:
 
 def _validated(path: Path, text: str) -> tuple[dict[str, Any], list[int | None]]:
     """The rule file's data, checked against the schema, and the line of each of its examples."""
+    # ruamel imported here: the built-in rules come from rules/validated.json, so a run that uses only them never
+    # parses YAML (nor does one whose layouts come from layouts.json)
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import MarkedYAMLError
+
     yaml = YAML(typ="rt")  # round-trip loader: positions kept; it builds data only, never objects
     try:
         tree = yaml.load(text)
@@ -193,6 +197,8 @@ def load_rule_file(path: Path) -> Rule:
 
 
 def _check_position(text: str) -> tuple[int | None, int | None]:
+    from ruamel.yaml import YAML
+
     tree = YAML(typ="rt").load(text)
     return _position(tree, ["check"])
 
