@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from gxlint.cache import Cache
+
 from gxlint.api import FileResult, lint_path, ruleset
 from gxlint.check.rule import Rule
 from gxlint.config import Config
@@ -282,6 +284,32 @@ def _rules(config: Config) -> tuple[Rule, ...]:
     return rules
 
 
+@dataclass
+class Lookup:
+    """A file looked up in the cache: its key and bytes (None when it could not be read: the lint reports GX001),
+    and, on a hit, its cached result and CachedResult.summary."""
+
+    key: str | None = None
+    data: bytes | None = None
+    result: FileResult | None = None
+    summary: Any = None
+
+
+def look_up(cache: Cache, path: str, config: Config, use_hits: bool, need_summary: bool) -> Lookup:
+    """Read the file (bounded, regular files only: a FIFO or /dev/zero in a folder must not hang or fill memory),
+    make its key and take its cached result, if `use_hits` and it has one — with its cross summary when
+    `need_summary`. What the main process does for the files it looks up itself, and a worker for a `lookup` task."""
+    try:
+        data = read_file_bytes(path)
+    except ReadError:  # unreadable, gone, too big, not a file
+        return Lookup()
+    key = cache.key(data, path, config)
+    hit = cache.get_result(key, path) if use_hits else None
+    if hit is None or (need_summary and not hit.summary):
+        return Lookup(key, data)
+    return Lookup(key, data, FileResult(path, None, hit.findings, None, hit.suppressed, [], hit.about), hit.summary)
+
+
 def _crash(path: str, message: str) -> FileResult:
     return FileResult(path, None, [Finding(code="GX001", level="error", message=message, path=path,
                                            snippet="GX001")], message)
@@ -323,16 +351,10 @@ def _lint_one(task: Task) -> Outcome:
     cache = _STATE.get("cache")
     key, data = task.key, None
     if task.lookup and cache is not None:
-        try:  # as run.lint_files does for the files it looks up itself
-            data = read_file_bytes(task.path)
-        except ReadError:  # unreadable, gone, too big, not a file: lint_path reports GX001
-            data = None
-        if data is not None:
-            key = cache.key(data, task.path, task.config)
-            hit = cache.get_result(key, task.path) if state.use_hits else None
-            if hit is not None and (not state.summaries or hit.summary):
-                return Outcome(task.index, FileResult(task.path, None, hit.findings, None, hit.suppressed, [],
-                                                      hit.about), hit.summary, cached=True, key=key)
+        found = look_up(cache, task.path, task.config, state.use_hits, state.summaries)
+        if found.result is not None:
+            return Outcome(task.index, found.result, found.summary, cached=True, key=found.key)
+        key, data = found.key, found.data
     rules = _rules(task.config)
     timeouts: list[Rule] = []
     try:
@@ -384,11 +406,10 @@ def _chunks(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
     size = 1
     for n, t in enumerate(tasks):
         w = 16 if t.path.lower().endswith((".pdf", ".docx")) else 1
-        if not cur:
-            size = max(1, min(32, (len(tasks) - n) // (jobs * 4)))
         if cur and (len(cur) >= size or weight + w > max(size, 16)):
             out.append(cur)
             cur, weight = [], 0
+        if not cur:  # a chunk begins: its size from what is left
             size = max(1, min(32, (len(tasks) - n) // (jobs * 4)))
         cur.append(t)
         weight += w

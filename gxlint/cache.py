@@ -211,20 +211,41 @@ class CachedResult:
 ENTRY_LIMIT = 1 << 30
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a part."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+_SERIAL = itertools.count()  # this process's temporary names
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part. Four system calls
+    (open, write, close, rename) when the folder exists, as it does for all but the first entry of a folder: a cold
+    batch writes one per file, and mkstemp's random names and a mkdir per write cost a third of a txt report's
+    entry."""
+    path = os.fspath(path)
+    fd, tmp = _temporary(os.path.dirname(path), os.path.splitext(path)[1])
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        try:
+            view = memoryview(data)
+            while view:  # write() may write less than asked
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
+
+
+def _temporary(folder: str, suffix: str) -> tuple[int, str]:
+    """A new file in `folder` (made if missing), named after this process and a counter; mkstemp's random name when
+    that name is taken (a stale file of an earlier process with this pid)."""
+    name = os.path.join(folder, f".tmp-{os.getpid()}-{next(_SERIAL)}{suffix}")
+    try:
+        return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), name
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    except FileExistsError:
+        pass
+    return tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
 
 
 class Cache:
@@ -239,8 +260,6 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.writable = True
-        self._folders: set[str] = set()  # entry folders this process has made or seen
-        self._serial = itertools.count()
 
     def prepare(self) -> None:
         """Create the folder with its CACHEDIR.TAG and .gitignore (once)."""
@@ -274,9 +293,6 @@ class Cache:
         h = hashlib.sha256(data)
         h.update(b"\0" + self.salt(config).encode() + b"\0" + os.path.abspath(path).encode("utf-8", "surrogatepass"))
         return h.hexdigest()
-
-    def _file(self, key: str) -> Path:
-        return self.entries / key[:2] / f"{key}.json"
 
     def _path(self, key: str, suffix: str = ".json") -> str:
         return os.path.join(self._entries, key[:2], key + suffix)  # str, not Path: this runs once per file of a batch
@@ -346,40 +362,11 @@ class Cache:
         except (TypeError, ValueError):  # a finding value JSON cannot hold: do not cache that file
             return False
         try:
-            self._write(key, data)
+            atomic_write(self._path(key), data)
         except OSError:
             self.writable = False
             return False
         return True
-
-    def _write(self, key: str, data: bytes) -> None:
-        """atomic_write for an entry, in four system calls (open, write, close, rename): a cold batch writes one per
-        file, and mkstemp's random names and the per-write mkdir cost a third of a txt report's entry. The temporary
-        name is this process's own (pid and a counter); anything unusual goes the general way."""
-        folder = os.path.join(self._entries, key[:2])
-        final = os.path.join(folder, key + ".json")
-        if folder in self._folders:
-            tmp = os.path.join(folder, f".tmp-{os.getpid()}-{next(self._serial)}.json")
-            try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except OSError:  # the folder removed meanwhile, a stale name: the general way
-                pass
-            else:
-                try:
-                    try:
-                        view = memoryview(data)
-                        while view:  # write() may write less than asked
-                            view = view[os.write(fd, view):]
-                    finally:
-                        os.close(fd)
-                    os.replace(tmp, final)
-                except BaseException:
-                    with contextlib.suppress(OSError):
-                        os.unlink(tmp)
-                    raise
-                return
-        atomic_write(Path(final), data)
-        self._folders.add(folder)
 
 
 def clean(directory: str | os.PathLike[str]) -> bool:

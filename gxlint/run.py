@@ -14,8 +14,6 @@ from typing import Any
 from gxlint.api import FileResult, ruleset
 from gxlint.check.rule import Rule
 from gxlint.config import Config, config_for, find_config
-from gxlint.read import read_file_bytes
-from gxlint.read.document import ReadError
 
 
 @dataclass(frozen=True)
@@ -194,21 +192,17 @@ def lint_files(files: list[str], opts: CheckOptions,
                 continue
             key = None
             if cache is not None:
-                try:  # bounded, regular files only: a FIFO or /dev/zero in a folder must not hang or fill memory
-                    data = read_file_bytes(path)
-                except ReadError:  # unreadable, gone, too big, not a file: the worker reports GX001
-                    data = None
-                if data is not None:
-                    key = keys[i] = cache.key(data, path, cfg)
+                found = batch.look_up(cache, path, cfg, use_cache_hits, want_cross)
+                key = keys[i] = found.key  # (None: unreadable, the worker reports GX001)
+                if key is not None:
                     looked += 1
-                    hit = cache.get_result(key, path) if use_cache_hits else None
-                    if hit is not None and (not want_cross or hit.summary):
-                        hits += 1
-                        results[i] = FileResult(path, None, hit.findings, None, hit.suppressed, [], hit.about)
-                        if want_cross:  # read and parsed only if the cross pass has to run
-                            summaries[i] = _summary_of(hit.summary, key)
-                        progress.step()
-                        continue
+                if found.result is not None:
+                    hits += 1
+                    results[i] = found.result
+                    if want_cross:  # read and parsed only if the cross pass has to run
+                        summaries[i] = _summary_of(found.summary, key)
+                    progress.step()
+                    continue
             tasks.append(batch.Task(i, path, cfg, key))
         jobs = _jobs(opts.jobs)
         if tasks and batch.in_process(len(tasks), jobs):

@@ -254,10 +254,16 @@ def test_warm_text_output_equals_cold(folder: Path, tmp_path: Path) -> None:
     assert "[9999]" in block and "自然人" in block
 
 
-def test_entries_are_written_whole_whatever_happens_to_the_folder(tmp_path: Path) -> None:
-    """Entries go through a short path (own temporary name, no mkdir per write) once their folder is known: a
+def test_entries_are_written_whole_whatever_happens_to_the_folder(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries go through a short path (own temporary name, no mkdir per write) once their folder exists: a
     folder removed meanwhile (`gxlint clean` in another shell) or a stale temporary file of the same name (a
     process that died with this pid earlier) still gives a whole entry, and no temporary file is left."""
+    import itertools
+
+    import gxlint.cache
+
+    monkeypatch.setattr(gxlint.cache, "_SERIAL", itertools.count())  # the names this test takes are the next ones
     cache = Cache(tmp_path / "c")
     cache.prepare()
     keys = [f"{i:02x}" * 32 for i in range(4)]

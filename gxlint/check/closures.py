@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from gxlint.check.expr import _BINARY, _FUNCTIONS, Node, Unknown, _num
+from gxlint.check.expr import _BINARY, _FUNCTIONS, Node, Unknown, _num, either
 from gxlint.report import NUMBER, Cell, Report
 
 Compiled = Callable[["Numbers"], Any]
@@ -133,20 +133,7 @@ def _compile(node: Node, ref: RefCompiler) -> tuple[Compiled, bool]:
         return (lambda env: bool(a(env)) and bool(b(env))), False
     if op == "or":
         branches = tuple(_compile(x, ref)[0] for x in node.args)
-
-        def or_(env: Numbers) -> bool:
-            decided = False
-            for branch in branches:
-                try:
-                    if branch(env):
-                        return True
-                    decided = True
-                except Unknown:
-                    continue
-            if not decided:
-                raise Unknown("no branch of 'or' could be decided")
-            return False
-        return or_, False
+        return (lambda env: either(branches, lambda branch: branch(env))), False
     left, right = (_as_number(*_compile(x, ref)) for x in node.args)
     return _OPERATORS[op](left, right), False
 

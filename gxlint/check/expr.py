@@ -14,7 +14,7 @@ another rule's business).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -209,21 +209,26 @@ def evaluate(node: Node, resolve: Resolver) -> Any:
     if op == "and":
         return bool(evaluate(node.args[0], resolve)) and bool(evaluate(node.args[1], resolve))
     if op == "or":
-        # a branch that cannot be decided does not hold; the whole is unknown only if no branch can be decided
-        decided = False
-        for branch in node.args:
-            try:
-                if evaluate(branch, resolve):
-                    return True
-                decided = True
-            except Unknown:
-                continue
-        if not decided:
-            raise Unknown("no branch of 'or' could be decided")
-        return False
+        return either(node.args, lambda branch: evaluate(branch, resolve))
     a = evaluate(node.args[0], resolve)
     b = evaluate(node.args[1], resolve)
     return _BINARY[op](_num(a), _num(b))
+
+
+def either(branches: Iterable[Any], holds: Callable[[Any], Any]) -> bool:
+    """`or`: whether some branch holds. A branch that cannot be decided (Unknown) does not hold; the whole is
+    Unknown only when no branch can be decided (evaluate, and the closures compiled from it, share this)."""
+    decided = False
+    for branch in branches:
+        try:
+            if holds(branch):
+                return True
+            decided = True
+        except Unknown:
+            continue
+    if not decided:
+        raise Unknown("no branch of 'or' could be decided")
+    return False
 
 
 # built once, not per evaluation: equations run thousands of times per batch
