@@ -655,7 +655,7 @@ def copy_candidates(summaries: Sequence[Any], threshold: float, stats: CrossStat
     return dict(out)
 
 
-def _banded_pairs(values: Any, max_bucket: int) -> tuple[Any, Any]:
+def _banded_pairs(values: Any, max_bucket: int, hold: int = 1 << 20) -> tuple[Any, Any]:
     """The pairs (a, b), a < b, of rows of `values` that agree on every value of at least one of BANDS bands,
     leaving out buckets of more than `max_bucket` rows (boiler-plate everyone shares). In numpy throughout: a bucket
     is a run of the rows sorted by the band's key, and its pairs come from index arithmetic, not a loop per row."""
@@ -667,7 +667,10 @@ def _banded_pairs(values: Any, max_bucket: int) -> tuple[Any, Any]:
     mult = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
                      0x27D4EB2F165667C5, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9, 0xFF51AFD7ED558CCD],
                     dtype=np.uint64)[:width]
-    codes = np.empty(0, dtype=np.int64)  # a·n + b
+    # each band's pairs as a·n + b; their union is taken at the end, or earlier when they pile up (near-copies give
+    # every band the same pairs): one sort instead of one per band, in bounded memory
+    found = [np.empty(0, dtype=np.int64)]
+    held = 0
     for band in range(BANDS):
         with np.errstate(over="ignore"):  # the band's values mixed into one 64-bit key
             keys = (values[:, band * width:(band + 1) * width] * mult).sum(axis=1, dtype=np.uint64)
@@ -685,7 +688,12 @@ def _banded_pairs(values: Any, max_bucket: int) -> tuple[Any, Any]:
         firsts = np.repeat(member, later)
         seconds = firsts + 1 + _ramps(later)
         x, y = order[firsts].astype(np.int64), order[seconds].astype(np.int64)
-        codes = sorted_unique(np.concatenate([codes, np.minimum(x, y) * n + np.maximum(x, y)]))
+        found.append(np.minimum(x, y) * n + np.maximum(x, y))
+        held += len(x)
+        if held > hold:
+            found = [sorted_unique(np.concatenate(found))]
+            held = len(found[0])
+    codes = sorted_unique(np.concatenate(found))
     return codes // n, codes % n
 
 

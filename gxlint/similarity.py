@@ -34,7 +34,11 @@ SHINGLE_DTYPE = "<u4"
 LEAN = 0.04
 EMPTY = (1 << 32) - 1  # the signature value of an empty text
 _DIGITS = regex.compile(r"\d+")
-_NOISE = regex.compile(r"[\s\x1f\x1e\n，。、；：,.;:()（）\"'“”]+")
+# what prose() drops: the Unicode white space (what the regex module's \s matches), the block separators \x1e \x1f,
+# and the punctuation of a sentence. Spelt out, so that numpy can drop them by a table lookup (prose_codes)
+NOISE_CHARS = ("\t\n\x0b\x0c\r\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+               "\u2028\u2029\u202f\u205f\u3000" "，。、；：,.;:()（）\"'“”")
+_NOISE = regex.compile("[" + "".join(regex.escape(c) for c in NOISE_CHARS) + "]+")
 _BASE = 0x100000001B3  # FNV prime: the polynomial base of the rolling hash
 _ROTATE = 0x9E3779B97F4A7C15  # odd: what a borrowed bin value is shifted by per bin of distance
 _BIN_SHIFT = 64 - (NUM_PERM.bit_length() - 1)  # a hash's bin is its top log2(NUM_PERM) bits
@@ -50,13 +54,25 @@ def _np() -> Any:
         _state["positions"] = numpy.arange(NUM_PERM, dtype=numpy.int64)
         _state["bounds"] = numpy.arange(NUM_PERM, dtype=numpy.uint64) << numpy.uint64(_BIN_SHIFT)
         _state["powers"] = numpy.array([pow(_BASE, K - 1 - j, 1 << 64) for j in range(K)], dtype=numpy.uint64)
+        noise = numpy.zeros(0x10000, dtype=bool)
+        noise[[ord(c) for c in NOISE_CHARS]] = True
+        _state["noise"] = noise
     return mod
 
 
 def prose(text: str) -> str:
     """The text as compared: numbers folded (a copied report with new figures is still a copy), punctuation and
-    breaks dropped. Idempotent: prose(prose(t)) == prose(t)."""
+    breaks dropped. Not idempotent: "1,2" gives "00", which gives "0"."""
     return _NOISE.sub("", _DIGITS.sub("0", text))
+
+
+def prose_codes(text: str) -> np.ndarray:
+    """The code points of prose(text), as uint32: the digits folded by the regex, the noise dropped by a lookup in
+    a table of the Basic Multilingual Plane (every noise character is in it) — a third of the time of the second
+    regex substitution, which stops at every punctuation mark."""
+    np = _np()
+    codes = np.frombuffer(_DIGITS.sub("0", text).encode("utf-32-le"), dtype=np.uint32)
+    return codes[~_state["noise"][np.minimum(codes, 0xFFFF)]]
 
 
 def _mix(np: Any, x: np.ndarray) -> np.ndarray:
@@ -70,10 +86,10 @@ def _mix(np: Any, x: np.ndarray) -> np.ndarray:
 def shingle_array(text: str, k: int = K, folded: bool = False) -> np.ndarray:
     """The shingle set of `text` as a sorted array of unique uint64 hashes (`folded`: text is already prose)."""
     np = _np()
-    t = text if folded else prose(text)
-    if len(t) < k:
+    folded_codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) if folded else prose_codes(text)
+    if len(folded_codes) < k:
         return np.empty(0, dtype=np.uint64)
-    codes = np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = folded_codes.astype(np.uint64)
     n = len(codes) - k + 1
     powers = _state["powers"] if k == K else np.array([pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)],
                                                       dtype=np.uint64)

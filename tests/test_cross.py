@@ -134,10 +134,9 @@ def test_cross_rules_follow_the_selection(tmp_path: Path) -> None:
 
 def _summary(path: str, agency: str, year: int, text: str = "", **cells: float) -> Summary:
     from gxlint.check.kinds.cross import agency_key, text_shingles
-    from gxlint.similarity import pack_shingles, prose, shingle_array, signature_bytes
+    from gxlint.similarity import pack_shingles, shingle_array, signature_bytes
 
-    folded = prose(text)
-    arr = text_shingles(folded) if text else shingle_array("")
+    arr = text_shingles(text) if text else shingle_array("")
     return Summary(path=path, format="txt", agency=agency, agency_key=agency_key(agency), year=year, layout="2021",
                    cells={k.replace("__", "/"): (v, str(v), Origin(line=1, col=1).as_tuple())
                           for k, v in cells.items()},
@@ -266,11 +265,11 @@ def test_packed_shingles_give_the_exact_overlap() -> None:
     64-bit sets (to the printed percent), and they are the text's own shingle set, made where the report was read."""
     from gxlint.api import parse_file
     from gxlint.check.kinds.cross import body_of, text_shingles
-    from gxlint.similarity import containment, prose
+    from gxlint.similarity import containment
 
     reports = [parse_file(str(REAL / n)) for n in PINGTAN]
     summaries = [summarise(r) for r in reports]
-    full = [text_shingles(prose(body_of(r))) for r in reports]
+    full = [text_shingles(body_of(r)) for r in reports]
     for s, f in zip(summaries, full, strict=True):
         assert s.shingle_count == len(f) > 500
         assert len(s.shingle_set()) == len({int(x) & 0xFFFFFFFF for x in f.tolist()})

@@ -71,16 +71,19 @@ def test_disjoint_short_texts_do_not_look_alike_and_equal_ones_do() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(st.integers(min_value=0, max_value=2), min_size=64, max_size=64), max_size=40),
-       st.integers(min_value=2, max_value=6))
-def test_banded_pairs_are_the_pairs_sharing_a_small_bucket(rows: list[list[int]], max_bucket: int) -> None:
+       st.integers(min_value=2, max_value=6), st.sampled_from([1 << 20, 0, 3]))
+def test_banded_pairs_are_the_pairs_sharing_a_small_bucket(rows: list[list[int]], max_bucket: int, hold: int) -> None:
     """The numpy banding of the batch's copy search against its definition: (a, b), a < b, agree on all four values
-    of some band whose bucket (the rows with those values) has at most `max_bucket` rows."""
+    of some band whose bucket (the rows with those values) has at most `max_bucket` rows — in order, each once,
+    whether the bands' pairs are merged at the end or as they pile up (`hold`)."""
     from gxlint.batch import _banded_pairs
     from gxlint.similarity import BANDS
 
     values = np.array(rows, dtype=np.uint32).reshape(len(rows), 64)
-    a, b = _banded_pairs(values, max_bucket)
-    got = set(zip(a.tolist(), b.tolist(), strict=True))
+    a, b = _banded_pairs(values, max_bucket, hold)
+    pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+    assert pairs == sorted(set(pairs))
+    got = set(pairs)
     want = set()
     width = 64 // BANDS
     for band in range(BANDS):
@@ -111,3 +114,42 @@ def test_pairs_at_the_threshold_are_rarely_pruned(small: int, large: int) -> Non
         est = estimate_containment(sig(a).tobytes(), sig(b).tobytes(), len(set(a.tolist())), len(set(b.tolist())))
         pruned += est < threshold - margin(threshold, small, large)
     assert pruned / 200 < 0.02
+
+
+# the class prose() dropped before it was spelt out (NOISE_CHARS): the regex module's \s and the punctuation
+_NOISE_AS_WRITTEN = r"[\s\x1f\x1e\n，。、；：,.;:()（）\"'“”]"
+
+
+def test_noise_characters_are_the_class_they_replace() -> None:
+    """Every code point: NOISE_CHARS holds exactly what the written class matches (the regex module's \\s
+    included), and all of them are in the Basic Multilingual Plane, where prose_codes' table looks."""
+    import regex
+
+    from gxlint.similarity import NOISE_CHARS
+
+    written = regex.compile(_NOISE_AS_WRITTEN)
+    matched = {chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and written.fullmatch(chr(c))}
+    assert matched == set(NOISE_CHARS)
+    assert len(NOISE_CHARS) == len(set(NOISE_CHARS))
+    assert max(map(ord, NOISE_CHARS)) < 0x10000
+
+
+_TEXT = st.text(alphabet=st.one_of(st.sampled_from("0123456789١٢３４ \t\n\x1e\x1f，。、；：,.;:()（）\"'“”\u3000\xa0"
+                                                   "办结申请公开件一二𠀀\uffff\U0001d7ce"), st.characters(blacklist_categories=("Cs",))),
+                max_size=200)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT)
+def test_prose_codes_are_the_code_points_of_prose(text: str) -> None:
+    from gxlint.similarity import prose, prose_codes
+
+    assert prose_codes(text).tolist() == [ord(c) for c in prose(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_shingles_of_a_text_are_those_of_its_prose(text: str) -> None:
+    from gxlint.similarity import prose, shingle_array
+
+    assert shingle_array(text).tolist() == shingle_array(prose(text), folded=True).tolist()

@@ -31,7 +31,6 @@ from gxlint.similarity import (
     containment_margin,
     estimate_containment,
     pack_shingles,
-    prose,
     shingle_array,
     signature_bytes,
     unpack_shingles,
@@ -63,6 +62,17 @@ NEEDED_CELLS: tuple[tuple[str, str, str], ...] = (
 )
 _NEEDED_KEYS = tuple(f"{t}/{r}/{c}" for t, r, c in NEEDED_CELLS)  # one string per key, shared by all summaries
 _KEY_OF = {k: k for k in _NEEDED_KEYS}
+
+
+def _by_table() -> tuple[tuple[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]], ...]:
+    """NEEDED_CELLS as table → row → (column, key), in their order: summarise looks each table and row up once."""
+    tree: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for (table, row, col), key in zip(NEEDED_CELLS, _NEEDED_KEYS, strict=True):
+        tree.setdefault(table, {}).setdefault(row, []).append((col, key))
+    return tuple((t, tuple((r, tuple(cols)) for r, cols in rows.items())) for t, rows in tree.items())
+
+
+_NEEDED_TREE = _by_table()
 _AGENCY_NOISE = str.maketrans("", "", "()（）[]【】〔〕\"'“”《》·・ 　")
 
 
@@ -241,19 +251,28 @@ def boilerplate() -> Any:
     return np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
 
 
-def text_shingles(folded: str) -> Any:
+def text_shingles(body: str) -> Any:
     """The shingles of a body's prose, boiler-plate removed."""
-    return without(shingle_array(folded, folded=True), boilerplate())
+    return without(shingle_array(body), boilerplate())
 
 
 def summarise(report: Report, with_text: bool = True) -> Summary:
     """The report's cross-check summary. `with_text=False` leaves out the signature and the body (cheaper, for runs
     that will not compare texts)."""
     cells: dict[str, SummaryCell] = {}
-    for (table, row, col), key in zip(NEEDED_CELLS, _NEEDED_KEYS, strict=True):
-        c = report.cell(table, row, col)
-        if c is not None:
-            cells[key] = (c.value if c.is_number else None, c.raw, c.origin.as_tuple())
+    for table, rows in _NEEDED_TREE:
+        t = report.tables.get(table)
+        if t is None:
+            continue
+        index = t.cell_index()
+        for row, cols in rows:
+            found = index.get(row)
+            if found is None:
+                continue
+            for col, key in cols:
+                c = found.get(col)
+                if c is not None:
+                    cells[key] = (c.value if c.is_number else None, c.raw, c.origin.as_tuple())
     tables: dict[str, SummaryTable] = {}
     for tid in SAME_TABLES:
         t = report.tables.get(tid)
@@ -267,7 +286,7 @@ def summarise(report: Report, with_text: bool = True) -> Summary:
     packed = b""
     count = 0
     if with_text and body:
-        arr = text_shingles(prose(body))
+        arr = text_shingles(body)
         sig, count = signature_bytes(arr), len(arr)
         packed = pack_shingles(arr)
     return Summary(path=report.path, format=report.format, agency=report.agency, agency_key=agency_key(report.agency),
