@@ -153,3 +153,19 @@ def test_shingles_of_a_text_are_those_of_its_prose(text: str) -> None:
     from gxlint.similarity import prose, shingle_array
 
     assert shingle_array(text).tolist() == shingle_array(prose(text), folded=True).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=0x10FFFF), min_size=0, max_size=60),
+       st.sampled_from([1, 2, 3, 4, 5, 8, 16]))
+def test_window_hashes_are_the_polynomial(codes: list[int], k: int) -> None:
+    """Each window's hash is Σ code·BASE^(k-1-j) mod 2⁶⁴, whether made by doubling (k a power of two) or term by
+    term."""
+    from gxlint.similarity import _BASE, _np, _window_hashes
+
+    if len(codes) < k:
+        return
+    got = _window_hashes(_np(), np.array(codes, dtype=np.uint64), k).tolist()
+    want = [sum(codes[i + j] * pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)) % (1 << 64)
+            for i in range(len(codes) - k + 1)]
+    assert got == want
