@@ -263,6 +263,93 @@ def test_external_entity_in_another_part_is_refused(report: bytes) -> None:
     assert "XML 实体声明" in read_error(rezip(report, {"docProps/core.xml": xxe})).message
 
 
+DOCTYPE = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+
+
+def with_doctype(report: bytes, name: str) -> bytes:
+    """The package with a DTD declared in member `name`, the part otherwise intact."""
+    with zipfile.ZipFile(io.BytesIO(report)) as zf:
+        xml = zf.read(name)
+    head, _, rest = xml.partition(b"?>")
+    return rezip(report, {name: head + b"?>" + DOCTYPE + rest})
+
+
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Every text given to lxml's fromstring from now on (the reader's parses and python-docx's)."""
+    seen: list[bytes] = []
+    real = etree.fromstring
+
+    def recording(text: bytes, *args: object, **kwargs: object) -> etree._Element:
+        seen.append(bytes(text))
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(etree, "fromstring", recording)
+    return seen
+
+
+@pytest.mark.parametrize("name", ["word/numbering.xml", "word/settings.xml", "word/styles.xml",
+                                  "[Content_Types].xml", "word/_rels/document.xml.rels",
+                                  "customXml/_rels/item1.xml.rels"])
+def test_a_dtd_in_any_part_a_parser_is_given_is_refused(report: bytes, name: str) -> None:
+    """Parts the reader parses, parts only python-docx parses (settings; styles here), content types, relationships."""
+    assert read_error(with_doctype(report, name)).message == f"文档包含 XML 实体声明，已拒绝（{name}）"
+
+
+@pytest.mark.parametrize("name", ["word/fontTable.xml", "docProps/app.xml", "word/stylesWithEffects.xml",
+                                  "customXml/item1.xml"])
+def test_a_dtd_in_a_part_no_parser_is_given_is_never_parsed(report: bytes, name: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts python-docx keeps as bytes are not scanned (nor inflated): neither reader ever parses them. The same
+    part given a content type python-docx loads as XML is scanned and refused."""
+    data = with_doctype(report, name)
+    seen = parses(monkeypatch)
+    assert texts(read_docx("r.docx", data)) == texts(read_docx("r.docx", report))
+    docx.Document(io.BytesIO(data))  # what the reader falls back to on an unusual package: it parses it neither
+    assert seen and not any(DOCTYPE in text for text in seen)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        types = zf.read("[Content_Types].xml")
+    part = f'PartName="/{name}" ContentType="'.encode()
+    if part in types:
+        at = types.index(part) + len(part)
+        types = types[:at] + b"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml" + \
+            types[types.index(b'"', at):]
+    else:  # by the default for .xml
+        types = types.replace(b'Extension="xml" ContentType="application/xml"',
+                              b'Extension="xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                              b'wordprocessingml.settings+xml"')
+    assert read_error(rezip(data, {"[Content_Types].xml": types})).message.endswith(f"（{name}）")
+
+
+def test_a_dtd_anywhere_is_refused_when_the_package_walk_fails(report: bytes) -> None:
+    """An unusual package goes to python-docx, whose own walk decides what it parses: every XML member is scanned.
+    Here the thumbnail has no content type (python-docx fails on it)."""
+    with zipfile.ZipFile(io.BytesIO(report)) as zf:
+        types = zf.read("[Content_Types].xml")
+    no_type = {"[Content_Types].xml": types.replace(b'Extension="jpeg"', b'Extension="png"')}
+    data = with_doctype(report, "docProps/app.xml")
+    assert texts(read_docx("r.docx", data))
+    assert read_error(rezip(data, no_type)).message == "文档包含 XML 实体声明，已拒绝（docProps/app.xml）"
+    unreached = rezip(report, {"word/extra.xml": DOCTYPE + b"<x/>"})  # in no relationship: scanned only then
+    assert texts(read_docx("r.docx", unreached))
+    assert read_error(rezip(unreached, no_type)).message == "文档包含 XML 实体声明，已拒绝（word/extra.xml）"
+
+
+def test_damage_in_a_part_no_parser_is_given_goes_unseen(report: bytes) -> None:
+    """Such a part is never inflated, so a bad CRC there is not checked; in a part that is parsed it is refused."""
+    def bad_crc(data: bytes, name: str) -> bytes:
+        buf = bytearray(data)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            info, at = zf.getinfo(name), zf.start_dir
+        while buf[at + 46:at + 46 + len(name)] != name.encode():  # the member's entry in the central directory
+            at += 46 + sum(int.from_bytes(buf[at + k:at + k + 2], "little") for k in (28, 30, 32))
+        for crc in (info.header_offset + 14, at + 16):  # the CRC in the local and the central header
+            buf[crc:crc + 4] = (info.CRC ^ 1).to_bytes(4, "little")
+        return bytes(buf)
+
+    assert texts(read_docx("r.docx", bad_crc(report, "word/fontTable.xml"))) == texts(read_docx("r.docx", report))
+    assert "Bad CRC-32 for file 'word/settings.xml'" in read_error(bad_crc(report, "word/settings.xml")).message
+
+
 def test_high_compression_ratio_is_refused(report: bytes) -> None:
     bomb = rezip(report, {"word/media/zeros.bin": b"\x00" * (8 * 1024 * 1024)})
     assert "压缩比" in read_error(bomb).message

@@ -186,7 +186,8 @@ def lists(package: docx_reader._Package) -> _Numbering:
 
 def test_files_read_the_same_both_ways() -> None:
     for data in files():
-        package = docx_reader._Package(docx_reader._check_package(data))
+        package = docx_reader._check_package(data)[1]
+        assert package is not None
         tree = package.main_document().find(docx_reader._W + "body")
         fast = walk(tree, lists(package))
         walker = _Walker(lists(package))

@@ -1,7 +1,8 @@
 """Word (.docx): body paragraphs and tables in document order, merged cells emitted once with their spans.
 
-The package is checked before python-docx sees it: a zip bomb, an XML entity declaration, an encrypted or legacy
-OLE file, or a zip without a main document part is refused with a Chinese message (GX001). Positions are Word's
+The package is checked before python-docx sees it: a zip bomb, an XML entity declaration in a part any parser is
+given, an encrypted or legacy OLE file, or a zip without a main document part is refused with a Chinese message
+(GX001). Positions are Word's
 own: paragraph N among body paragraphs, or table T / row R / cell C (1-based, C counting the row's <w:tc>).
 Headers, footers and text boxes are not read.
 """
@@ -38,8 +39,8 @@ _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 def read_docx(path: str, data: bytes) -> Document:
     """Entry point: every failure is a ReadError (GX001) with a reason a clerk can act on."""
     try:
-        package = _check_package(data)
-        return _read(path, data, package)
+        members, package = _check_package(data)
+        return _read(path, data, members, package)
     except ReadError:
         raise
     except RecursionError as exc:
@@ -53,8 +54,14 @@ def read_docx(path: str, data: bytes) -> Document:
 # ------------------------------------------------------------------------------------------- package checks
 
 
-def _check_package(data: bytes) -> _Members:
-    """The guards, in their order; returns the members the DTD scan read, so the reader never inflates one twice."""
+def _check_package(data: bytes) -> tuple[_Members, _Package | None]:
+    """The guards, in their order. Returns the members the DTD scan read (so the reader never inflates one twice)
+    and the package's relationship walk, or None when that walk failed (python-docx then reads the file).
+
+    Only the members a parser can be given are scanned for a DTD: [Content_Types].xml, the relationship parts and
+    the parts the walk reaches that python-docx loads as XML (the only parts the fast path parses, too; the others
+    it keeps as bytes, never parsed). The walk scans each relationship part before parsing it. When the walk
+    fails, python-docx's own walk may go anywhere, so every XML member is scanned, as before."""
     if data.startswith(_OLE_MAGIC):
         raise ReadError("文档已加密或不是有效的 docx 文件（这是 OLE 复合文档：设置了打开密码的 Office 文件或旧版 .doc 格式，"
                         "请另存为未加密的 .docx）")
@@ -66,10 +73,17 @@ def _check_package(data: bytes) -> _Members:
         infos = zf.infolist()
         _check_sizes(infos)
         _check_main_part(zf)
-        for info in infos:
-            if _is_xml_member(zf, info):
-                _check_no_dtd(members, info)
-        return members
+        package = _walk_package(members)
+        if package is None:
+            for info in infos:
+                if _is_xml_member(zf, info):
+                    _check_no_dtd(members, info)
+        else:
+            parsed = package.parsed_members()
+            for info in infos:  # in the archive's order, as before: the first refused member is named
+                if info.filename in parsed and zf.NameToInfo.get(info.filename) is info:
+                    members.check(info.filename)
+        return members, package
     except ReadError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError,
@@ -84,6 +98,18 @@ class _Members:
         self.zf = zf
         self.data = data
         self.blobs: dict[str, bytes] = {}
+        self.checked: set[str] = set()  # names whose member (the one zipfile reads) was scanned for a DTD
+
+    def check(self, name: str) -> None:
+        """The DTD scan of the member zipfile reads for `name` (KeyError when there is none), once."""
+        if name not in self.checked:
+            _check_no_dtd(self, self.zf.getinfo(name))
+            self.checked.add(name)
+
+    def parse(self, name: str) -> bytes:
+        """The member's bytes for a parser: scanned for a DTD first."""
+        self.check(name)
+        return self.read(name)
 
     def read(self, name: str) -> bytes:
         """zf.read(name): KeyError for a missing member, the CRC checked on the first read."""
@@ -197,12 +223,13 @@ def _safe_parser() -> etree.XMLParser:
 # ----------------------------------------------------------------------------------------------------- reading
 
 
-def _read(path: str, data: bytes, members: _Members) -> Document:
+def _read(path: str, data: bytes, members: _Members, package: _Package | None) -> Document:
     """Reads the parts the Document needs straight from the zip with lxml; python-docx would load and parse every
     part of the package (styles alone cost milliseconds). A package that is in any way unusual is read by python-docx
     instead, so its result — or its error — is exactly python-docx's."""
+    if package is None:  # python-docx decides what a damaged or unusual package is
+        return _read_python_docx(path, data)
     try:
-        package = _Package(members)
         main = package.main_document()
         meta = package.meta()
     except ReadError:
@@ -260,10 +287,20 @@ _CT_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessin
 _CT_CORE_PROPERTIES = "application/vnd.openxmlformats-package.core-properties+xml"
 
 
+def _walk_package(members: _Members) -> _Package | None:
+    """The package's relationship walk, or None when python-docx's reader would fail on it (or a relationship
+    part declares a DTD: the scan of every XML member then refuses the file as before)."""
+    try:
+        return _Package(members)
+    except Exception:  # python-docx decides what a damaged or unusual package is
+        return None
+
+
 class _Package:
     """The package as python-docx sees it — content types, the relationship walk from _rels/.rels, which part is
     XML — using python-docx's own reader for those steps, so a missing part or content type fails the same way.
-    Parts are parsed only when asked for, with python-docx's parser options."""
+    A part's bytes are read only when it is parsed; parts are parsed only when asked for, with python-docx's parser
+    options."""
 
     def __init__(self, members: _Members) -> None:
         from docx.opc.packuri import PACKAGE_URI
@@ -278,7 +315,13 @@ class _Package:
         self._part_type_for = PartFactory.part_type_for
         self._default_type = PartFactory.default_part_type
         self._xml_part = XmlPart
+        self.members = members
         self.elements: dict[str, etree._Element] = {}
+
+    def parsed_members(self) -> set[str]:
+        """The members any parser may be given: ours, or python-docx's when it reads the file (it parses the
+        relationship parts, the content types and every part it loads as XML)."""
+        return {*self.members.checked, *(name[1:] for name in self.parts if self.is_xml(name))}
 
     def related(self, source: str, reltype: str) -> str | None:
         """The partname source's one relationship of reltype points at (None: no such relationship)."""
@@ -300,7 +343,7 @@ class _Package:
     def element(self, partname: str) -> etree._Element:
         root = self.elements.get(partname)
         if root is None:
-            root = self.elements[partname] = etree.fromstring(self.parts[partname].blob, _part_parser())
+            root = self.elements[partname] = etree.fromstring(self.members.parse(partname[1:]), _part_parser())
         return root
 
     def main_document(self) -> etree._Element:
@@ -332,7 +375,7 @@ class _Package:
             return {}
         if not self.is_xml(name, _CT_CORE_PROPERTIES):
             raise _Unusual(name)
-        return core_meta(parse_xml(self.parts[name].blob))
+        return core_meta(parse_xml(self.members.parse(name[1:])))
 
 
 class _PhysReader:
@@ -341,16 +384,17 @@ class _PhysReader:
     def __init__(self, members: _Members) -> None:
         self.members = members
 
-    def blob_for(self, pack_uri: str) -> bytes:
-        return self.members.read(pack_uri[1:])
+    def blob_for(self, pack_uri: str) -> None:
+        """A part's bytes are read when it is parsed (most never are): here only its presence, as zipfile's KeyError."""
+        self.members.zf.getinfo(pack_uri[1:])
 
     @property
     def content_types_xml(self) -> bytes:
-        return self.blob_for("/[Content_Types].xml")
+        return self.members.parse("[Content_Types].xml")
 
     def rels_xml_for(self, source_uri: Any) -> bytes | None:
         try:
-            return self.blob_for(source_uri.rels_uri)
+            return self.members.parse(source_uri.rels_uri[1:])
         except KeyError:
             return None
 
