@@ -24,6 +24,7 @@ def inflater(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     """Every test with libdeflate (when installed) and with zlib alone."""
     if request.param == "zlib":
         monkeypatch.setattr(docx_inflate, "_deflate_decompress", None)
+        monkeypatch.setattr(docx_inflate, "_crc32", zlib.crc32)
     elif docx_inflate._deflate_decompress is None:
         pytest.skip("libdeflate (the deflate package) is not installed")
     return str(request.param)
@@ -113,3 +114,13 @@ def test_damaged_packages_never_disagree_with_zipfile() -> None:
         data = mutate(bases[i % len(bases)], rng, [rng.choice(["flip", "truncate", "splice"])])
         declined += check(data)[1]
     assert declined > 0  # the damage reached members: the comparison above was not only of intact packages
+
+
+def test_libdeflate_crc32_is_zlib_crc32() -> None:
+    """The CRC the guards compare with the archive's is zlib's, whichever library computes it."""
+    rng = random.Random(9)
+    blobs = [b"", b"\x00", b"\xff" * 7, bytes(range(256)) * 3]
+    blobs += [rng.randbytes(rng.choice([1, 15, 16, 17, 63, 64, 65, 4095, 4096, 70_000])) for _ in range(200)]
+    for blob in blobs:
+        assert docx_inflate._crc32(blob) == zlib.crc32(blob)
+        assert docx_inflate._crc32(memoryview(blob)) == zlib.crc32(blob)

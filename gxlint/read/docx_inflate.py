@@ -13,11 +13,14 @@ import zipfile
 import zlib
 from collections.abc import Callable
 
-try:  # libdeflate (the `deflate` package, a dependency; zlib if it is missing) inflates 2-3 times faster than zlib
+try:  # libdeflate (the `deflate` package, a dependency; zlib if it is missing) inflates 2-3 times faster than zlib,
+    # and its CRC-32 (the same function, carry-less multiplication) runs about 20 times faster than zlib's
     from deflate import DeflateError
+    from deflate import crc32 as _crc32
     from deflate import deflate_decompress as _deflate_decompress
 except ImportError:  # pragma: no cover - depends on the environment
     _deflate_decompress: Callable[[bytes, int], bytes] | None = None  # type: ignore[no-redef]
+    _crc32: Callable[[bytes], int] = zlib.crc32  # type: ignore[no-redef]
 
 _LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile.structFileHeader
 _LOCAL_MAGIC = b"PK\003\004"
@@ -69,7 +72,7 @@ def inflate(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int)
         # short, or one longer than its declared size, zipfile reads its own way)
         if not decompressor.eof or len(out) > info.file_size:
             return None
-    if zlib.crc32(out) != info.CRC:
+    if _crc32(out) != info.CRC:
         return None
     return out
 
