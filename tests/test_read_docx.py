@@ -350,6 +350,20 @@ def test_damage_in_a_part_no_parser_is_given_goes_unseen(report: bytes) -> None:
     assert "Bad CRC-32 for file 'word/settings.xml'" in read_error(bad_crc(report, "word/settings.xml")).message
 
 
+@pytest.mark.parametrize("limit", [5, 6, 40, 100])
+def test_pieces_are_counted_whenever_the_part_could_hold_too_many(report: bytes, limit: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The count is skipped only for a document part of at most 4 × MAX_PIECES bytes (docx._walk)."""
+    doc = (b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+           b'wordprocessingml/2006/main"><w:body>' + b"<w:p/>" * 6 + b"</w:body></w:document>")
+    data = rezip(report, {"word/document.xml": doc})
+    monkeypatch.setattr(docx_reader, "MAX_PIECES", limit)
+    if limit < 6:
+        assert "远超一份年度报告" in read_error(data).message
+    else:
+        assert len(read_docx("r.docx", data).blocks) == 0
+
+
 def test_high_compression_ratio_is_refused(report: bytes) -> None:
     bomb = rezip(report, {"word/media/zeros.bin": b"\x00" * (8 * 1024 * 1024)})
     assert "压缩比" in read_error(bomb).message

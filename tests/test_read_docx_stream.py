@@ -154,6 +154,16 @@ def test_random_bodies_read_as_the_walk_reads_them(xml: str, with_lists: bool) -
         assert fast == reference, xml
 
 
+@BODIES
+@given(body(), st.sampled_from(["utf-8", "utf-16", "gb18030"]))
+def test_an_element_takes_at_least_four_bytes(xml: str, encoding: str) -> None:
+    """What lets the reader skip counting pieces in a part of at most 4 × MAX_PIECES bytes (docx._walk)."""
+    head = f'<?xml version="1.0" encoding="{encoding}"?>'
+    data = (head + xml.replace("<w:sectPr/>", "<a/><b></b><c x='1'/>&#20013;")).encode(encoding)
+    tree = etree.fromstring(data, docx_reader._part_parser())
+    assert 4 * sum(1 for _ in tree.iter()) <= len(data)
+
+
 def test_the_random_bodies_were_mostly_read_by_the_stream() -> None:
     """Guards the property above against comparing nothing: most generated bodies have no nested table, some have."""
     DECLINED.update(read=0, declined=0)

@@ -239,20 +239,27 @@ def _read(path: str, data: bytes, members: _Members, package: _Package | None) -
     try:
         numbering = _Numbering(lambda: package.related_element(_RT_NUMBERING),
                                lambda: package.related_element(_RT_STYLES))
-        return _walk(path, main.find(_W + "body"), numbering, meta, fast=True)
+        return _walk(path, main.find(_W + "body"), numbering, meta, fast=True,
+                     size=len(members.read(package.main[1:])))
     except _Unusual:
         return _read_python_docx(path, data)
 
 
 def _walk(path: str, body: etree._Element | None, numbering: _Numbering, meta: dict[str, str],
-          fast: bool = False) -> Document:
+          fast: bool = False, size: int | None = None) -> Document:
     """`fast`: the body is from the reader's own parse (lxml's plain elements), so the one-pass stream can read it;
-    python-docx's tree, and any body the stream declines, takes the reference walk."""
+    python-docx's tree, and any body the stream declines, takes the reference walk.
+
+    `size`: the length in bytes of the XML the body was parsed from, when known. Each element there is a tag of at
+    least four characters ("<a/>") and each character at least a byte — the DTD scan leaves no entity, and lxml does
+    not iterate into an entity reference anyway — so a part of at most 4 × MAX_PIECES bytes cannot hold too many
+    pieces: they are counted only in a larger one (an ordinary report's document.xml is well under 1 MB)."""
     blocks: list[Block] | None = []
     if body is not None:
-        pieces = sum(1 for _ in body.iter(_P, _TC))  # counted in C before the walk builds anything
-        if pieces > MAX_PIECES:
-            raise too_many(pieces, "段落或单元格")
+        if size is None or size // 4 > MAX_PIECES:
+            pieces = sum(1 for _ in body.iter(_P, _TC))  # counted in C before the walk builds anything
+            if pieces > MAX_PIECES:
+                raise too_many(pieces, "段落或单元格")
         blocks = walk_stream(body, numbering) if fast else None
         if blocks is None:
             numbering.counters.clear()  # the stream may have numbered paragraphs before it gave up
