@@ -242,8 +242,10 @@ def walk(body: etree._Element, numbering: _Numbering) -> list[Block] | None:
 
 def _end_table(blocks: list[Block], rows: list[list[list]], number: int) -> None:
     if any(rows):
-        # Origin's fields by position (paragraph, table, row, cell are its last four): keywords cost a third more
+        # Origin's fields by position (paragraph, table, row, cell are its last four): keywords cost a third more;
+        # the cell unpacked and a conditional for min(): a fifth less per cell
         blocks.append(Table(rows=tuple([tuple([
-            RawCell(cell[0], Origin(None, None, None, None, None, None, None, number, cell[1], cell[2]),
-                    min(cell[5], MAX_ROWSPAN), cell[3], cell[4]) for cell in row]) for row in rows]),
+            RawCell(text, Origin(None, None, None, None, None, None, None, number, r, c),
+                    rowspan if rowspan < MAX_ROWSPAN else MAX_ROWSPAN, colspan, header)
+            for text, r, c, colspan, header, rowspan in row]) for row in rows]),
             origin=Origin(table=number)))
