@@ -13,7 +13,7 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -305,20 +305,16 @@ def _walk_package(members: _Members) -> _Package | None:
 
 class _Package:
     """The package as python-docx sees it — content types, the relationship walk from _rels/.rels, which part is
-    XML — using python-docx's own reader for those steps, so a missing part or content type fails the same way.
-    A part's bytes are read only when it is parsed; parts are parsed only when asked for, with python-docx's parser
-    options."""
+    XML — so a missing part or content type fails the same way. A part's bytes are read only when it is parsed;
+    parts are parsed only when asked for, with python-docx's parser options."""
 
     def __init__(self, members: _Members) -> None:
-        from docx.opc.packuri import PACKAGE_URI
         from docx.opc.part import PartFactory, XmlPart
-        from docx.opc.pkgreader import PackageReader, _ContentTypeMap
 
-        reader = _PhysReader(members)
-        content_types = _ContentTypeMap.from_xml(reader.content_types_xml)
-        pkg_srels = PackageReader._srels_for(reader, PACKAGE_URI)
-        self.parts = {sp.partname: sp for sp in PackageReader._load_serialized_parts(reader, pkg_srels, content_types)}
-        self.rels = {"/": _by_rid(pkg_srels), **{name: _by_rid(sp.srels) for name, sp in self.parts.items()}}
+        try:
+            self.parts, self.rels = _light_walk(members)
+        except Exception:  # anything out of the ordinary: python-docx's own reader walks it, and fails as it fails
+            self.parts, self.rels = _python_docx_walk(members)
         self._part_type_for = PartFactory.part_type_for
         self._default_type = PartFactory.default_part_type
         self._xml_part = XmlPart
@@ -383,6 +379,104 @@ class _Package:
         if not self.is_xml(name, _CT_CORE_PROPERTIES):
             raise _Unusual(name)
         return core_meta(parse_xml(self.members.parse(name[1:])))
+
+
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_MAX_DEPTH = 64  # a deeper chain of parts is left to python-docx's recursive walk (and its RecursionError)
+
+
+class _Rel(NamedTuple):
+    """What the reader uses of python-docx's _SerializedRelationship."""
+
+    rId: str | None
+    reltype: str | None
+    is_external: bool
+    target_partname: str | None  # None when external
+
+
+class _Part(NamedTuple):
+    """What the reader uses of python-docx's _SerializedPart."""
+
+    content_type: str | None
+    reltype: str | None
+
+
+def _light_walk(members: _Members) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """python-docx's PackageReader walk (content types, then the relationship graph depth first from _rels/.rels,
+    each part visited once) with plain lxml and a tenth of the Python calls; parts by partname and each source's
+    relationships by id, as _python_docx_walk gives them. Raises on anything python-docx would fail on, and on
+    whatever this walk does not model (an unexpected root, a missing attribute, a deep chain): the caller then asks
+    python-docx's reader."""
+    types = etree.fromstring(members.parse("[Content_Types].xml"), _part_parser())
+    if types.tag != _CT_NS + "Types":
+        raise _Unusual(types.tag)
+    # python-docx's CaseInsensitiveDicts: keys lowered (a missing PartName or Extension fails, as .lower() of None)
+    overrides = {o.get("PartName").lower(): o.get("ContentType")  # type: ignore[union-attr]
+                 for o in types.iterchildren(_CT_NS + "Override")}
+    defaults = {d.get("Extension").lower(): d.get("ContentType")  # type: ignore[union-attr]
+                for d in types.iterchildren(_CT_NS + "Default")}
+    package_rels = _light_rels(members, "/", "_rels/.rels")
+    parts: dict[str, Any] = {}
+    rels: dict[str, dict[str, Any]] = {"/": _by_rid(package_rels)}
+    stack = [iter(package_rels)]
+    while stack:
+        for rel in stack[-1]:
+            name = rel.target_partname
+            if rel.is_external or name in parts:
+                continue
+            base, filename = posixpath.split(name)
+            part_rels = _light_rels(members, base, posixpath.join(base, "_rels", filename + ".rels")[1:])
+            members.zf.getinfo(name[1:])  # the part's bytes are read only if it is parsed: here its presence
+            content_type = overrides.get(name.lower(), _NO_TYPE)
+            if content_type is _NO_TYPE:
+                ext = posixpath.splitext(name)[1]
+                content_type = defaults[(ext[1:] if ext.startswith(".") else ext).lower()]  # KeyError: no type
+            parts[name] = _Part(content_type, rel.reltype)
+            rels[name] = _by_rid(part_rels)
+            stack.append(iter(part_rels))
+            if len(stack) > _MAX_DEPTH:
+                raise _Unusual("deep")
+            break
+        else:
+            stack.pop()
+    return parts, rels
+
+
+_NO_TYPE = object()
+
+
+def _light_rels(members: _Members, base: str, member: str) -> list[_Rel]:
+    """A relationship part as python-docx's _SerializedRelationships reads it (none when the member is missing)."""
+    try:
+        xml = members.parse(member)
+    except KeyError:
+        return []
+    root = etree.fromstring(xml, _part_parser())
+    if root.tag != _REL_NS + "Relationships":
+        raise _Unusual(root.tag)
+    out = []
+    for rel in root.iterchildren(_REL_NS + "Relationship"):
+        if rel.get("TargetMode", "Internal") == "External":
+            out.append(_Rel(rel.get("Id"), rel.get("Type"), True, None))
+            continue
+        target = rel.get("Target")
+        if target is None:
+            raise _Unusual("no target")
+        # PackURI.from_rel_ref; `base` is absolute, so abspath is normpath, and the result starts with a slash
+        out.append(_Rel(rel.get("Id"), rel.get("Type"), False, posixpath.abspath(posixpath.join(base, target))))
+    return out
+
+
+def _python_docx_walk(members: _Members) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The same walk by python-docx's own PackageReader, over the members the guards opened."""
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgreader import PackageReader, _ContentTypeMap
+
+    reader = _PhysReader(members)
+    content_types = _ContentTypeMap.from_xml(reader.content_types_xml)
+    pkg_srels = PackageReader._srels_for(reader, PACKAGE_URI)
+    parts = {sp.partname: sp for sp in PackageReader._load_serialized_parts(reader, pkg_srels, content_types)}
+    return parts, {"/": _by_rid(pkg_srels), **{name: _by_rid(sp.srels) for name, sp in parts.items()}}
 
 
 class _PhysReader:
