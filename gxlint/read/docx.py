@@ -72,7 +72,7 @@ def _check_package(data: bytes) -> tuple[_Members, _Package | None]:
         members = _Members(zf, data)
         infos = zf.infolist()
         _check_sizes(infos)
-        _check_main_part(zf)
+        _check_main_part(members)
         package = _walk_package(members)
         if package is None:
             for info in infos:
@@ -136,13 +136,13 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
             raise ReadError(f"docx 中的部件 {i.filename} 压缩比异常（{ratio}:1），疑似压缩炸弹，已拒绝")
 
 
-def _main_part_name(zf: zipfile.ZipFile) -> str:
-    """The officeDocument target named by _rels/.rels (usually word/document.xml)."""
+def _main_part_name(members: _Members) -> str:
+    """The officeDocument target named by _rels/.rels (usually word/document.xml). The member is read as the DTD scan
+    reads it (zipfile's errors, its DTD refused), and kept for the relationship walk."""
     try:
-        rels = zf.read("_rels/.rels")
+        rels = members.parse("_rels/.rels")
     except KeyError:
         return "word/document.xml"
-    _reject_dtd(rels, "_rels/.rels")
     try:
         root = etree.fromstring(rels, _safe_parser())
     except etree.XMLSyntaxError:
@@ -154,9 +154,9 @@ def _main_part_name(zf: zipfile.ZipFile) -> str:
     return "word/document.xml"
 
 
-def _check_main_part(zf: zipfile.ZipFile) -> None:
-    name = _main_part_name(zf)
-    names = set(zf.namelist())
+def _check_main_part(members: _Members) -> None:
+    name = _main_part_name(members)
+    names = set(members.zf.namelist())
     if name not in names and "word/document.xml" not in names:
         raise ReadError("不是有效的 docx 文件：缺少正文部件 word/document.xml")
 
