@@ -430,3 +430,45 @@ def test_official_blank_template_recognised_end_to_end() -> None:
     t3 = report.tables["t3"]
     assert not t3.missing_rows
     assert all(c.raw == "" for row in t3.rows for c in row.cells)
+
+
+def _numbered(tmp_path: Path, level: str, paragraphs: int, override: str = "") -> list[str]:
+    """A document whose `paragraphs` paragraphs are items of one list with this w:lvl (and w:lvlOverride)."""
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    numbering.insert(0, etree.fromstring(
+        f'<w:abstractNum xmlns:w="{w}" w:abstractNumId="91"><w:lvl w:ilvl="0">{level}</w:lvl></w:abstractNum>'))
+    numbering.append(etree.fromstring(
+        f'<w:num xmlns:w="{w}" w:numId="91"><w:abstractNumId w:val="91"/>{override}</w:num>'))
+    for i in range(paragraphs):
+        p = d.add_paragraph(f"事项{i}")
+        p._p.get_or_add_pPr().append(etree.fromstring(
+            f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="0"/><w:numId w:val="91"/></w:numPr>'))
+    return texts(read_docx("n.docx", save(d, tmp_path)))
+
+
+def test_lettered_and_decimal_lists_number_as_word_does(tmp_path: Path) -> None:
+    lines = _numbered(tmp_path, '<w:start w:val="25"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1)"/>', 4)
+    assert lines == ["y)\t事项0", "z)\t事项1", "aa)\t事项2", "bb)\t事项3"]
+    lines = _numbered(tmp_path, '<w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>', 2,
+                      '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="7"/></w:lvlOverride>')
+    assert lines == ["7.\t事项0", "8.\t事项1"]
+
+
+@pytest.mark.parametrize(("level", "override"), [
+    # a lettered list from a huge start: the letter would repeat 38 million times before every paragraph
+    ('<w:start w:val="1000000000"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%1."/>', ""),
+    ('<w:start w:val="1"/><w:numFmt w:val="upperLetter"/><w:lvlText w:val="%1."/>',
+     '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="999999999"/></w:lvlOverride>'),
+    # a start of 4,000 digits, printed in full before every paragraph
+    ('<w:start w:val="' + "9" * 4000 + '"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>', ""),
+    # a number format of 100,000 placeholders
+    ('<w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="' + "%1" * 100_000 + '"/>', ""),
+])
+def test_hostile_list_numbering_makes_short_labels(tmp_path: Path, level: str, override: str) -> None:
+    """What a hostile numbering part can put before each of many paragraphs stays short."""
+    lines = _numbered(tmp_path, level, 300, override)
+    assert len(lines) == 300
+    assert max(len(line) for line in lines) <= 200
+    assert lines[-1].endswith("事项299")

@@ -37,10 +37,26 @@ def _roman(n: int) -> str:
     return out
 
 
+# Word's lettered lists repeat the letter (…, z, aa, bb, …): a label grows with its number, so past this many
+# letters the number is printed as digits, like _roman past 3999 — a list item numbered from a hostile w:start, or
+# the 200,000th item, must not make a label of millions of characters for every paragraph
+MAX_LETTERS = 10
+# Word's own range for a list's start value; a file may write any integer (thousands of digits) there
+START_LIMIT = 32767
+# a level's number format ("%1、", "（%2）") is a few characters; a longer one is cut here, as it is drawn before
+# every paragraph of its list
+MAX_LEVEL_TEXT = 64
+
+
 def _letters(n: int) -> str:
-    if n <= 0:
+    if n <= 0 or n > 26 * MAX_LETTERS:
         return str(n)
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _start(el: etree._Element | None) -> int:
+    """A level's w:start or an override's w:startOverride, within Word's range."""
+    return max(-START_LIMIT, min(_int_attr(el, 1), START_LIMIT))
 
 
 def _format_number(n: int, fmt: str) -> str:
@@ -112,9 +128,9 @@ class _Numbering:
                 ilvl = int(lvl.get(_W + "ilvl", "0")) if (lvl.get(_W + "ilvl") or "0").isdigit() else 0
                 fmt_el, text_el, suff_el = _child(lvl, _W + "numFmt"), _child(lvl, _W + "lvlText"), _child(lvl, _W + "suff")
                 levels[ilvl] = _Level(
-                    start=_int_attr(_child(lvl, _W + "start"), 1),
+                    start=_start(_child(lvl, _W + "start")),
                     fmt=fmt_el.get(_W + "val", "decimal") if fmt_el is not None else "decimal",
-                    text=text_el.get(_W + "val", "") if text_el is not None else "",
+                    text=text_el.get(_W + "val", "")[:MAX_LEVEL_TEXT] if text_el is not None else "",
                     suffix=suff_el.get(_W + "val", "tab") if suff_el is not None else "tab",
                 )
             self.levels[aid] = levels
@@ -126,7 +142,7 @@ class _Numbering:
             for ov in num.iter(_W + "lvlOverride"):
                 start = _child(ov, _W + "startOverride")
                 if start is not None and (ov.get(_W + "ilvl") or "").isdigit():
-                    overrides[int(ov.get(_W + "ilvl"))] = _int_attr(start, 1)
+                    overrides[int(ov.get(_W + "ilvl"))] = _start(start)
             self.nums[num.get(_W + "numId") or ""] = (ref.get(_W + "val") or "", overrides)
 
     def _num_pr(self, p_pr: etree._Element | None) -> tuple[str, int] | None:
