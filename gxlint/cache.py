@@ -331,27 +331,44 @@ class Cache:
             return None
 
     def put_result(self, key: str, findings: Iterable[Finding], suppressed: Iterable[Finding],
-                   summary: dict[str, Any] | None, about: dict[str, Any]) -> bool:
-        """A file's findings, and its cross-report summary (Summary.as_json) when it has one: in the same file, one
+                   summary: dict[str, Any] | None, about: dict[str, Any], blobs: dict[str, bytes] | None = None) -> bool:
+        """A file's findings, and its cross-report summary (Summary.fields) when it has one: in the same file, one
         write per file of a cold batch, but on a line of its own, so that reading the findings back (every warm
-        run) does not parse it — only a cross pass that is not itself cached does (get_summary)."""
+        run) does not parse it — only a cross pass that is not itself cached does (get_summary). `blobs`, byte
+        strings of the summary, follow that line as they are (their lengths in its "_blobs"): JSON would escape
+        them as base64 strings, the larger part of writing an entry."""
         pack = FindingPacker()
         extra = b""
         if summary is not None:
+            blobs = blobs or {}
             try:
-                extra = b"\n" + json.dumps(summary, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                line = {**summary, "_blobs": {name: len(data) for name, data in blobs.items()}} if blobs else summary
+                extra = b"\n" + json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             except (TypeError, ValueError):
                 summary = None
+            else:
+                extra += b"".join((b"\n", *blobs.values())) if blobs else b""
         return self.put(key, {"findings": pack.rows(findings), "suppressed": pack.rows(suppressed),
                               "summary": summary is not None, "about": about, "strings": pack.strings}, extra)
 
     def get_summary(self, key: str) -> dict[str, Any] | None:
-        """A file's cross-report summary, the second line of its entry."""
+        """A file's cross-report summary, the second line of its entry, with the byte strings that follow it."""
         try:
-            data = json.loads(read_file_bytes(self._path(key), ENTRY_LIMIT).partition(b"\n")[2] or b"null")
+            line, _, tail = read_file_bytes(self._path(key), ENTRY_LIMIT).partition(b"\n")[2].partition(b"\n")
+            data = json.loads(line or b"null")
         except (ReadError, ValueError):
             return None
-        return data if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            return None
+        sizes = data.pop("_blobs", {})
+        if not isinstance(sizes, dict) or not all(type(n) is int and n >= 0 for n in sizes.values()) \
+                or sum(sizes.values()) != len(tail):
+            return None  # cut short or damaged: the file is summarised again
+        at = 0
+        for name, size in sizes.items():
+            data[name] = tail[at:at + size]
+            at += size
+        return data
 
     def put(self, key: str, entry: dict[str, Any], extra: bytes = b"") -> bool:
         if not self.writable:

@@ -224,12 +224,16 @@ def test_summaries_are_read_only_when_the_cross_pass_runs(tmp_path: Path) -> Non
     (d / "2024.txt").write_bytes(_report(1, agency="甲县人民政府", year=2024))
     cache_dir = tmp_path / "cache"
     cold, _ = _run([d], cache_dir)
-    # each file's summary is the second line of its entry (the cross pass's own entry has none)
+    # each file's summary is the second line of its entry, its signature and shingles after it as they are (the
+    # cross pass's own entry has none)
     with_summary = [p for p in cache_dir.rglob("*.json") if b"\n" in p.read_bytes()]
     assert len(with_summary) == 2
     for p in with_summary:
-        head, _, summary = p.read_bytes().partition(b"\n")
-        assert json.loads(summary)["year"] in (2023, 2024) and json.loads(head)["summary"] is True
+        head, _, rest = p.read_bytes().partition(b"\n")
+        summary, _, blobs = rest.partition(b"\n")
+        line = json.loads(summary)
+        assert line["year"] in (2023, 2024) and json.loads(head)["summary"] is True
+        assert line["_blobs"]["sig"] == 1024 and sum(line["_blobs"].values()) == len(blobs)
         p.write_bytes(head)  # gone (a user pruned the cache by hand): the pass recomputes what it needs
     (d / "2022.txt").write_bytes(_report(2, agency="乙县人民政府", year=2022))  # a new batch: the pass runs again
     found, stats = _run([d], cache_dir)
@@ -313,3 +317,32 @@ def test_a_mostly_changed_batch_is_looked_up_by_the_workers(tmp_path: Path, monk
     assert (s2["cached"], s2["linted"]) == (3, 9)  # r05, r07, r10 found by the workers' lookups
     warm, s3 = _run([d], cache_dir, jobs=jobs)
     assert warm == reference and (s3["cached"], s3["linted"]) == (12, 0)
+
+
+def test_a_summary_entry_round_trips_its_bytes_exactly(tmp_path: Path) -> None:
+    """A summary's byte strings follow its JSON line as they are — newlines, NULs and all — and come back exactly;
+    an entry cut short or with the wrong lengths is a miss (the file is summarised again), and an entry written
+    with the strings in base64 inside the JSON (as_json) still reads."""
+    from gxlint.check.kinds.cross import Summary
+
+    cache = Cache(tmp_path / "c")
+    cache.prepare()
+    s = Summary(path="a.txt", format="txt", agency="甲县", agency_key="甲县", year=2024, layout="2021",
+                cells={"t3/r2/total": (3, "3", (1, 2, None, None, None, None, None, None, None, None))},
+                body_len=900, shingle_count=3, sig=bytes(range(256)) * 4, shingles=b"\n\x00\n\r\n" * 3)
+    key = "ab" + "0" * 62
+    assert cache.put_result(key, [], [], s.fields(), {}, {"sig": s.sig, "shingles": s.shingles})
+    back = cache.get_summary(key)
+    assert back is not None and Summary.from_json(back) == s
+    assert cache.get_result(key, "a.txt") is not None  # the findings line is read as before
+
+    entry = Path(cache._path(key))
+    whole = entry.read_bytes()
+    entry.write_bytes(whole[:-1])  # cut short
+    assert cache.get_summary(key) is None
+    entry.write_bytes(whole + b"x")  # longer than its lengths say
+    assert cache.get_summary(key) is None
+
+    assert cache.put_result(key, [], [], s.as_json(), {})  # no blobs: base64 in the JSON line
+    back = cache.get_summary(key)
+    assert back is not None and Summary.from_json(back) == s

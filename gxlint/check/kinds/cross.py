@@ -133,14 +133,20 @@ class Summary:
         return unpack_shingles(self.shingles)
 
     def as_json(self) -> dict[str, Any]:
+        out = self.fields()
+        out["sig"], out["shingles"] = _b64(self.sig), _b64(self.shingles)
+        return out
+
+    def fields(self) -> dict[str, Any]:
+        """as_json without the signature and the shingles: what a cache entry writes as JSON, the two byte strings
+        (5 KB a report) following it as they are (Cache.put_result's `blobs`), not escaped as base64 in JSON."""
         return {
             "path": self.path, "format": self.format, "agency": self.agency, "agency_key": self.agency_key,
             "year": self.year, "layout": self.layout,
             # origins as their fields in order (Origin.as_tuple), not as dicts: a cold batch writes this per file
             "cells": {k: [v, raw, o] for k, (v, raw, o) in self.cells.items()},
             "tables": {k: [t.name, t.digest, t.nonzero, t.origin] for k, t in self.tables.items()},
-            "body_len": self.body_len, "shingle_count": self.shingle_count, "sig": _b64(self.sig),
-            "shingles": _b64(self.shingles),
+            "body_len": self.body_len, "shingle_count": self.shingle_count,
         }
 
     @classmethod
@@ -150,13 +156,20 @@ class Summary:
             year=d["year"], layout=d["layout"],
             cells={_KEY_OF.get(k, k): (v, raw, _origin(o)) for k, (v, raw, o) in d["cells"].items()},
             tables={k: SummaryTable(n, dg, nz, _origin(o)) for k, (n, dg, nz, o) in d["tables"].items()},
-            body_len=d["body_len"], shingle_count=d.get("shingle_count", 0), sig=base64.b64decode(d.get("sig") or ""),
-            shingles=base64.b64decode(d.get("shingles") or ""),
+            body_len=d["body_len"], shingle_count=d.get("shingle_count", 0), sig=_bytes(d.get("sig")),
+            shingles=_bytes(d.get("shingles")),
         )
 
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def _bytes(value: bytes | str | None) -> bytes:
+    """A byte string as from_json is given it: as it is (a cache entry's blobs), or base64 (as_json)."""
+    if isinstance(value, bytes):
+        return value
+    return base64.b64decode(value or "")
 
 
 def _origin(fields: list[Any]) -> tuple[Any, ...]:
