@@ -87,13 +87,13 @@ class _RowRead:
     label: str
     cells: tuple[Cell, ...]
     clean: bool  # exactly one row of values followed the label
-    run: list[Piece]  # the value pieces read
+    offs: list[int]  # the offsets of the value pieces read
     origin: Origin  # of the label
 
     @property
     def used(self) -> frozenset[int]:
         """The offsets of the value pieces read (asked for only when the table's rows are aligned)."""
-        return frozenset(p.off for p in self.run)
+        return frozenset(self.offs)
 
 
 _UNSEEN: list[int] = []  # a segment whose map is not made yet (by identity: an unmappable segment's map is [])
@@ -246,18 +246,30 @@ class TableReader:
     # -- cells ---------------------------------------------------------------------------------------------------
 
     def _cells(self, spec: TableSpec, row_id: str, cols: tuple, run: list[Piece]) -> tuple[Cell, ...]:
-        """One cell per column, from its piece: its value, its raw text and its origin. This runs for every cell, so
-        the common case — a piece inside one segment whose normalised text lines up with the raw text — is inline."""
+        """One cell per column, from its piece (see `_cells_at`)."""
+        return self._cells_at(spec, row_id, cols, [p.off for p in run], [p.text for p in run])
+
+    def _cells_at(self, spec: TableSpec, row_id: str, cols: tuple, offs: list[int],
+                  texts: list[str]) -> tuple[Cell, ...]:
+        """One cell per column, from its piece's offset and text: its value, its raw text and its origin. This runs
+        for every cell, so the common case — a piece inside one segment whose normalised text lines up with the raw
+        text — is inline."""
         loc = self.loc
         starts, segments, maps = loc.starts, loc.segments, loc.maps
+        last_seg = len(starts) - 1
         table = spec.id
         cells = []
-        for col, piece in zip(cols, run, strict=True):
-            text = piece.text
+        i = -1
+        for col, off, text in zip(cols, offs, texts, strict=True):
             parsed = parse_value(text)
-            off = piece.off
             length = len(text)
-            i = bisect.bisect_right(starts, off) - 1
+            # the segment holding `off` (bisect_right - 1): the pieces of a row come in order, mostly one segment
+            # each, so walk forward from the last one rather than search
+            if i >= 0 and starts[i] <= off:
+                while i < last_seg and starts[i + 1] <= off:
+                    i += 1
+            else:
+                i = bisect.bisect_right(starts, off) - 1
             if i >= 0 and length > 0:
                 start, end, origin, raw = segments[i]
                 index = maps[i]
@@ -369,9 +381,10 @@ class TableReader:
         # a removed group label leaves no cells behind
         return [p for p in pieces if p.text or not any(a <= p.off <= b for a, b in removed)]
 
-    def _row_cells(self, start: int, end: int, n: int) -> list[Piece] | None:
+    def _row_cells(self, start: int, end: int, n: int) -> tuple[list[int], list[str]] | None:
         """The cells after a label in the label's own table row, when there are exactly n of them (empty cells that
-        close the row, or stand under a label spanning two columns, aside)."""
+        close the row, or stand under a label spanning two columns, aside): their offsets and texts (no Piece: they
+        go straight into cells)."""
         text = self.text
         # the label's cell must end with a cell break, and the row must end before any line break
         row_end = text.find("\x1e", start, end)
@@ -380,29 +393,31 @@ class TableReader:
         first = text.find("\x1f", start, row_end)
         if first < 0:
             return None
-        cells: list[Piece] = []
+        offs: list[int] = []
+        texts: list[str] = []
         pos = first + 1
-        tok = 0
         for chunk in text[pos:row_end].split("\x1f"):
             stripped = chunk.strip()
             if not (stripped and stripped[0] in _NOISE_FIRST and _NOISE.fullmatch(stripped)):
                 # (a cell token is stripped already: nothing to measure)
-                lead = 0 if len(stripped) == len(chunk) else len(chunk) - len(chunk.lstrip())
-                cells.append(Piece(pos + lead, stripped, tok))
-                tok += 1
+                offs.append(pos if len(stripped) == len(chunk) else pos + len(chunk) - len(chunk.lstrip()))
+                texts.append(stripped)
             pos += len(chunk) + 1
-        while len(cells) > n and not cells[-1].text:
-            cells.pop()
-        while len(cells) > n and not cells[0].text:
-            cells.pop(0)
-        return cells if len(cells) == n else None
+        if len(texts) == n:
+            return offs, texts
+        while len(texts) > n and not texts[-1]:
+            texts.pop()
+            offs.pop()
+        while len(texts) > n and not texts[0]:
+            del texts[0], offs[0]
+        return (offs, texts) if len(texts) == n else None
 
-    def _only_row(self, spec: TableSpec, start: int, end: int, row: list[Piece]) -> bool:
+    def _only_row(self, spec: TableSpec, start: int, end: int, last: str) -> bool:
         """Whether the segment holds nothing after the label's own row but empty cells and group labels (the common
         case), so its pieces after the row, all empty, need not be made: they add no extra row and no stray value.
         Pieces after the row's last cell come only from text after the row, from a last cell split at its spaces, or
-        from a group label removed from the segment (what is left of its cell)."""
-        if " " in row[-1].text:
+        from a group label removed from the segment (what is left of its cell). `last`: the row's last cell."""
+        if " " in last:
             return False
         text = self.text
         row_end = text.find("\x1e", start, end)
@@ -483,26 +498,24 @@ class TableReader:
         for i, (s, e, row_id, label) in enumerate(hits):
             seg_end = hits[i + 1][0] if i + 1 < len(hits) else end
             same_row = self._row_cells(e, seg_end, len(spec.columns))
-            if same_row is not None and self._only_row(spec, e, seg_end, same_row):
-                run, rest = same_row, []
-            else:
-                pieces = self._segment(spec, e, seg_end)
-                run, rest = self._split_run(pieces)
-                if same_row is not None:
-                    # the label's own table row holds exactly one row of cells: they are the values, text or not
-                    run = same_row
-                    rest = [p for p in pieces if p.off > same_row[-1].off]
             origin = self.loc.origin(s)
             if same_row is not None:
+                # the label's own table row holds exactly one row of cells: they are the values, text or not —
                 # exactly one cell per column: what _read_values makes of such a run, without its trimming and checks
-                cells, clean = self._cells(spec, row_id, spec.columns, same_row), True
+                offs, texts = same_row
+                cells, clean = self._cells_at(spec, row_id, spec.columns, offs, texts), True
+                if self._only_row(spec, e, seg_end, texts[-1]):
+                    rest = []
+                else:
+                    rest = [p for p in self._segment(spec, e, seg_end) if p.off > offs[-1]]
             else:
+                run, rest = self._split_run(self._segment(spec, e, seg_end))
+                offs = [p.off for p in run]
                 cells, clean = self._read_values(spec, row_id, run, origin)
             row_extras = self._extra_rows(spec, rest)
             if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
                 clean = False  # more values follow than one row holds: they belong to some other row
-            reads.append(_RowRead(row_id, s, e, self._printed(s, e) or label, cells, clean,
-                                  run, origin))
+            reads.append(_RowRead(row_id, s, e, self._printed(s, e) or label, cells, clean, offs, origin))
             extras.extend(row_extras)
         trouble = bool(missing) or not all(r.clean for r in reads)
         if trouble and len(spec.columns) >= 2:
