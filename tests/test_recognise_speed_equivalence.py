@@ -306,3 +306,19 @@ def test_cells_walking_forward_as_one_bisect_each(rows: list[list[str]], data: s
     one = TableReader(st_)
     assert walked == tuple(one._cells_at(_T3, "r", (c,), [o], [t])[0]
                            for c, o, t in zip(cols, offs, texts, strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELL_TEXT, min_size=1, max_size=5), min_size=1, max_size=4),
+       st.lists(st.sampled_from(["前言", "（一）自然人", "㎡ 面积", "a\tb", ""]), max_size=3), st.data())
+def test_label_found_together_as_apart(rows: list[list[str]], lines: list[str], data: st.DataObject) -> None:
+    """A row label's printed text and origin, found with one segment search, are what `_printed` and the locator's
+    `origin` find apart."""
+    table = Table(tuple(tuple(RawCell(t, Origin(line=9 + r, col=1 + c)) for c, t in enumerate(row))
+                        for r, row in enumerate(rows)), Origin(9, 1))
+    doc = Document("t.txt", "txt", (*(Line(t, Origin(1 + k, 1)) for k, t in enumerate(lines)), table))
+    st_ = stream.build(doc)
+    start = data.draw(st.integers(0, len(st_.text)))
+    end = data.draw(st.integers(start, len(st_.text)))
+    r = TableReader(st_)
+    assert r._label(start, end) == (r._printed(start, end), r.loc.origin(start))

@@ -498,7 +498,7 @@ class TableReader:
         for i, (s, e, row_id, label) in enumerate(hits):
             seg_end = hits[i + 1][0] if i + 1 < len(hits) else end
             same_row = self._row_cells(e, seg_end, len(spec.columns))
-            origin = self.loc.origin(s)
+            printed, origin = self._label(s, e)
             if same_row is not None:
                 # the label's own table row holds exactly one row of cells: they are the values, text or not —
                 # exactly one cell per column: what _read_values makes of such a run, without its trimming and checks
@@ -512,11 +512,12 @@ class TableReader:
                 run, rest = self._split_run(self._segment(spec, e, seg_end))
                 offs = [p.off for p in run]
                 cells, clean = self._read_values(spec, row_id, run, origin)
-            row_extras = self._extra_rows(spec, rest)
-            if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
-                clean = False  # more values follow than one row holds: they belong to some other row
-            reads.append(_RowRead(row_id, s, e, self._printed(s, e) or label, cells, clean, offs, origin))
-            extras.extend(row_extras)
+            if rest:  # (nothing after the row's values, the common case: no added row, no stray value)
+                row_extras = self._extra_rows(spec, rest)
+                if clean and any(p.text and is_value_like(p.text) for p in rest) and not row_extras:
+                    clean = False  # more values follow than one row holds: they belong to some other row
+                extras.extend(row_extras)
+            reads.append(_RowRead(row_id, s, e, printed or label, cells, clean, offs, origin))
         trouble = bool(missing) or not all(r.clean for r in reads)
         if trouble and len(spec.columns) >= 2:
             aligned = self._align(spec, start, end, reads)
@@ -529,6 +530,19 @@ class TableReader:
                          legacy=r.row_id in legacy_ids or self._is_legacy(spec, r.label)) for r in reads]
         return StdTable(spec.id, spec.name, True, tuple(rows) + tuple(extras), tuple(missing), rows[0].origin,
                         caption_found)
+
+    def _label(self, start: int, end: int) -> tuple[str, Origin]:
+        """(`_printed`, `loc.origin(start)`) of a row label, found together: a label inside one segment that lines up
+        (the common case) needs one segment search, not two."""
+        loc = self.loc
+        i = bisect.bisect_right(loc.starts, start) - 1
+        if i >= 0 and start < end:
+            seg_start, seg_end, origin, raw = loc.segments[i]
+            if end <= seg_end and loc._map(i) is None:
+                text = self.text[start:end]
+                if "\x1f" not in text and "\x1e" not in text and "\n" not in text:
+                    return raw[start - seg_start:end - seg_start], origin.shifted(start - seg_start)
+        return self._printed(start, end), loc.origin(start)
 
     def _printed(self, start: int, end: int) -> str:
         """A label spread over several cells or lines, as one string (its pieces joined by spaces)."""

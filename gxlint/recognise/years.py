@@ -25,6 +25,11 @@ PERIOD = regex.compile(
 DATE = regex.compile(rf"({YEAR})\s*年\s*([0-9]{{1,2}})\s*月\s*([0-9]{{1,2}})\s*日")
 ISO_DATE = regex.compile(rf"({YEAR})[-/.]([0-9]{{1,2}})[-/.]([0-9]{{1,2}})")
 BODY_YEAR = regex.compile(rf"(?<![0-9])({YEAR})\s*(?:年|年度)")
+# compiled once, not looked up in the regex cache on every report
+_REPORT_END = regex.compile(r"报告\W{0,3}$|年报\W{0,3}$")
+_REPORT_END_ONLY = regex.compile(r"报告\W{0,3}$")
+_YEAR_FIRST = regex.compile(rf"{YEAR}\s*年")
+_SITE_SUFFIX = regex.compile(r"[_|｜]| - ")
 
 
 @functools.cache
@@ -54,9 +59,9 @@ def find_title(lines: list[tuple[str, Origin]], meta: dict[str, str]) -> TitleIn
         if not t or len(t) > 70 or t.startswith(("根据", "本报告", "按照", "依据", "为")):
             continue
         if "信息公开" in t or "政务公开" in t or "年度报告" in t:
-            if _TITLE_PHRASE.search(t) and regex.search(r"报告\W{0,3}$|年报\W{0,3}$", t):
+            if _TITLE_PHRASE.search(t) and _REPORT_END.search(t):
                 # the agency printed on the line above ("淮安市人民政府" / "2024年政府信息公开工作年度报告")
-                if i > 0 and regex.match(rf"{YEAR}\s*年", t):
+                if i > 0 and _YEAR_FIRST.match(t):
                     above, above_origin = lines[i - 1]
                     above = _TITLE_PREFIX.sub("", above).strip()
                     if 2 <= len(above) <= 30 and _agency_line().fullmatch(above):
@@ -67,12 +72,12 @@ def find_title(lines: list[tuple[str, Origin]], meta: dict[str, str]) -> TitleIn
             # a title broken over two lines ("…政府信息公开工作" / "年度报告")
             if i + 1 < len(lines):
                 nxt = lines[i + 1][0].strip()
-                if len(nxt) <= 20 and regex.search(r"报告\W{0,3}$", nxt):
+                if len(nxt) <= 20 and _REPORT_END_ONLY.search(nxt):
                     candidates.append((t + nxt, origin))
                     break
     if not candidates and meta.get("title"):
         t = normalise(meta["title"])
-        t = regex.split(r"[_|｜]| - ", t)[0].strip()
+        t = _SITE_SUFFIX.split(t)[0].strip()
         if "报告" in t:
             candidates.append((t, None))
     if not candidates:
