@@ -322,3 +322,27 @@ def test_label_found_together_as_apart(rows: list[list[str]], lines: list[str], 
     end = data.draw(st.integers(start, len(st_.text)))
     r = TableReader(st_)
     assert r._label(start, end) == (r._printed(start, end), r.loc.origin(start))
+
+
+def ref_is_legacy(spec: object, label: str) -> bool:
+    from gxlint.normalise import normalise_label
+
+    if not spec.legacy_labels:  # type: ignore[attr-defined]
+        return False
+    flat = normalise_label(tables._flat(label))
+    for legacy in spec.legacy_labels:  # type: ignore[attr-defined]
+        leg = normalise_label(legacy)
+        if flat.endswith(leg) and not any(flat.endswith(normalise_label(r.label)) for r in spec.rows):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+_SPECS = [t for lay_id in ("2019", "2021") for t in layout(lay_id).tables]  # type: ignore[union-attr]
+_WORDINGS = sorted({w for t in _SPECS for w in (*t.legacy_labels, *(r.label for r in t.rows))})
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_SPECS), st.lists(st.sampled_from([*_WORDINGS, "(二)", " ", "\x1f", "其他", "規範性文件"]),
+                                         max_size=3).map("".join))
+def test_legacy_labels_as_normalised_each_time(spec: object, label: str) -> None:
+    assert reader(label)._is_legacy(spec, label) == ref_is_legacy(spec, label)  # type: ignore[arg-type]

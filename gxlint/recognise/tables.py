@@ -49,6 +49,19 @@ def _header_block(headers: str) -> regex.Pattern[str]:
     return regex.compile(r"(?:" + headers + r"[\x1f\x1e\n ]*){4,}")
 
 
+# by the spec's identity (a layout's specs live as long as the process): hashing a TableSpec hashes all its rows
+_ENDINGS: dict[int, tuple[TableSpec, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _label_endings(spec: TableSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The normalised legacy labels of a table and its rows' own labels, made once rather than for every label."""
+    known = _ENDINGS.get(id(spec))
+    if known is None or known[0] is not spec:
+        known = _ENDINGS[id(spec)] = (spec, tuple(normalise_label(x) for x in spec.legacy_labels),
+                                      tuple(normalise_label(r.label) for r in spec.rows))
+    return known[1], known[2]
+
+
 @functools.lru_cache(maxsize=64)
 def _alternatives(labels: tuple[str, ...]) -> regex.Pattern[str]:
     return regex.compile("|".join(regex.escape(label) for label in labels))
@@ -554,14 +567,12 @@ class TableReader:
         return _BREAKS.sub(" ", text).strip()
 
     def _is_legacy(self, spec: TableSpec, label: str) -> bool:
+        """A label ending with a legacy wording and with no row's own wording."""
         if not spec.legacy_labels:
             return False
+        legacy, own = _label_endings(spec)
         flat = normalise_label(_flat(label))
-        for legacy in spec.legacy_labels:
-            leg = normalise_label(legacy)
-            if flat.endswith(leg) and not any(flat.endswith(normalise_label(r.label)) for r in spec.rows):
-                return True
-        return False
+        return flat.endswith(legacy) and not flat.endswith(own)
 
     def _is_known_label(self, spec: TableSpec, text: str) -> bool:
         """Text that is a row label of some table of the layout (a table printed away from its caption)."""
