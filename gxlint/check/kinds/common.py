@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import regex
 
 from gxlint.check.context import Context
 from gxlint.check.expr import Unknown
@@ -19,6 +21,21 @@ DEFAULT_SETS: dict[str, list[str]] = {
                   "r3_4_1", "r3_4_2", "r3_4_3", "r3_5_1", "r3_5_2", "r3_5_3", "r3_5_4", "r3_5_5", "r3_6_1", "r3_6_2",
                   "r3_6_3"],
 }
+
+
+# the characters that make a pattern more than the literal text it spells (none of them: a substring test will do)
+_META = frozenset(".^$*+?{}[]\\|()")
+
+
+def any_search(patterns: Sequence[regex.Pattern[str]], timeout: float) -> Callable[[str], bool]:
+    """A test of whether any pattern is found in a text, as `any(p.search(text, timeout=...))` says. When every
+    pattern is literal (the usual `unless` words) it is a substring test: a search with a timeout costs about a
+    microsecond however short the text, and text rules run these tests on every match."""
+    compiled = tuple(patterns)
+    if all(_META.isdisjoint(p.pattern) for p in compiled):  # inline flags need "(": literal means default flags
+        literals = tuple(p.pattern for p in compiled)
+        return lambda text: any(lit in text for lit in literals)
+    return lambda text: any(p.search(text, timeout=timeout) for p in compiled)
 
 
 class CellResolver:

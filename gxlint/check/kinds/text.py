@@ -17,7 +17,7 @@ import regex
 from gxlint.check.closures import Compiled, cell_refs, compile_expr
 from gxlint.check.context import Context
 from gxlint.check.expr import Unknown, evaluate, parse
-from gxlint.check.kinds.common import DEFAULT_SETS, CellResolver, scope_text
+from gxlint.check.kinds.common import DEFAULT_SETS, CellResolver, any_search, scope_text
 from gxlint.check.rule import Rule
 from gxlint.findings import Finding
 
@@ -78,6 +78,9 @@ def compile(options: dict[str, Any]) -> dict[str, Any]:
     out["_unless"] = [regex.compile(p) for p in options.get("unless", [])]
     out["_unless_near"] = [regex.compile(p) for p in options.get("unless_near", [])]
     out["_unless_before"] = [regex.compile(p) for p in options.get("unless_before", [])]
+    # the same three as tests (substring tests when the patterns are literal words)
+    for key in ("unless", "unless_near", "unless_before"):
+        out[f"_{key}_any"] = any_search(out[f"_{key}"], TIMEOUT)
     if options.get("assert"):
         out["_assert"] = parse(options["assert"])
     if options.get("when"):
@@ -157,9 +160,8 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
     if o["scope"].startswith("part:") and o.get("require_scope", True) and r.part(o["scope"][5:]) is None:
         return
     joined, base, removed = flowed(ctx, o["scope"])
-    for pat in o["_unless"]:
-        if pat.search(joined, timeout=TIMEOUT):
-            return
+    if o["_unless_any"](joined):
+        return
     mode = o["mode"]
     limit = o.get("max", 20)
 
@@ -192,13 +194,13 @@ def run(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if o["_unless_near"]:
                 near = o.get("near", 30)
                 window = joined[max(0, m.start() - near): m.end() + near]
-                if any(u.search(window, timeout=TIMEOUT) for u in o["_unless_near"]):
+                if o["_unless_near_any"](window):
                     continue
             # a named group that matched holds its number, or 1 when it is a word ("所有申请均已办结")
             if o["_unless_before"]:
                 head = joined[max(0, m.start() - o.get("near", 30)): m.start()]
                 head = _CLAUSE_END.split(head)[-1]
-                if any(u.search(head, timeout=TIMEOUT) for u in o["_unless_before"]):
+                if o["_unless_before_any"](head):
                     continue
             captured = {k: (n if (n := cn_number(v)) is not None else 1)
                         for k, v in m.groupdict().items() if v is not None}
