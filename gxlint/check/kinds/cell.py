@@ -76,9 +76,24 @@ def _not_plain(cells: Iterable[Cell], amounts: frozenset[str]) -> list[Cell]:
                                      and c.col not in amounts and c.raw.isdigit() and c.raw.isascii())]
 
 
+_COLUMNS: dict[int, tuple[Any, Columns, frozenset[str]]] = {}  # id(layout table) → (it, its columns, amounts)
+
+
+def _columns(spec: Any) -> tuple[Columns, frozenset[str]]:
+    """A layout table's column kinds and units, and its amount columns: fixed per layout, so built once."""
+    entry = _COLUMNS.get(id(spec))
+    if entry is None or entry[0] is not spec:
+        if len(_COLUMNS) >= 256:  # layouts are few; a rule pack reloaded in a long run must not pile up
+            _COLUMNS.clear()
+        columns = ({c.id: c.kind for c in spec.columns}, {c.id: c.unit for c in spec.columns})
+        entry = _COLUMNS[id(spec)] = (spec, columns, frozenset(c for c, kind in columns[0].items() if kind == "amount"))
+    return entry[1], entry[2]
+
+
 def _unusual(ctx: Context) -> Unusual:
     """Per report, once for every cell rule: the rows of the layout's tables with the cells that are not plain,
-    in table, row and cell order. A clean report has few, so each rule tests those instead of every cell."""
+    in table, row and cell order. A clean report has few, so each rule tests those instead of every cell (and
+    a table with none is left out: no rule could find anything in it)."""
     found: Unusual | None = ctx.cache.get("cell_unusual")
     if found is not None:
         return found
@@ -89,10 +104,10 @@ def _unusual(ctx: Context) -> Unusual:
             spec = lay.table(table.id)
             if spec is None:
                 continue
-            columns = ({c.id: c.kind for c in spec.columns}, {c.id: c.unit for c in spec.columns})
-            amounts = frozenset(c for c, kind in columns[0].items() if kind == "amount")
+            columns, amounts = _columns(spec)
             rows = [(row, cells) for row in table.rows if (cells := _not_plain(row.cells, amounts))]
-            found.append((table, columns, rows))
+            if rows:
+                found.append((table, columns, rows))
     ctx.cache["cell_unusual"] = found
     return found
 
