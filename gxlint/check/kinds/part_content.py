@@ -25,6 +25,17 @@ _NONE = regex.compile(r"^[\s\x1f\x1e]*(?:无|暂无|没有|无其他需要报告
 
 _DATE_LINE = regex.compile(r"^\s*(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})\s*$")
 _AGENCY_LINE = regex.compile(r"^[^\s。，,；;]{2,30}(?:人民政府|政府|办公室|办公厅|局|委员会|委|办|中心|街道办事处|管委会)\s*$")
+# what _AGENCY_LINE can match before its trailing spaces: 30 characters of name and a 5-character ending
+_AGENCY_MAX = 35
+
+
+def _agency_line(line: str) -> bool:
+    """_AGENCY_LINE.match, without running it on a paragraph (the last line of most parts): its backtracking over
+    the endings costs more than the rest of the part's check. Past _AGENCY_MAX only spaces can follow, and every
+    regex \\s is a str.isspace() space (tests/test_check_part_content.py)."""
+    if len(line) > _AGENCY_MAX and not line[_AGENCY_MAX:].isspace():
+        return False
+    return bool(_AGENCY_LINE.match(line))
 
 
 def _without_signature(body: str, agency: str | None) -> str:
@@ -33,7 +44,7 @@ def _without_signature(body: str, agency: str | None) -> str:
     while True:
         start = body.rfind("\n", 0, end) + 1
         line = body[start:end]
-        if not (not line.strip() or _DATE_LINE.match(line) or line.strip() == agency or _AGENCY_LINE.match(line)):
+        if not (not line.strip() or _DATE_LINE.match(line) or line.strip() == agency or _agency_line(line)):
             return body[:end]
         if start == 0:
             return ""  # every line was signature
