@@ -1,4 +1,5 @@
-"""any_search: the substring shortcut for literal `unless` patterns says what the regex searches say."""
+"""Shortcuts of the text kind (literal `unless` lists as substring tests, the clause before a match) say what the
+regex searches say."""
 
 from __future__ import annotations
 
@@ -31,3 +32,13 @@ def test_empty_list_finds_nothing_and_escaped_text_is_not_literal() -> None:
     assert any_search([regex.compile(r"a\.b")], 1.0)("a.b") is True  # the backslash keeps it a regex
     assert any_search([regex.compile(r"a\.b")], 1.0)("a\\.b") is False
     assert any_search([regex.compile("(?i)abc")], 1.0)("ABC") is True  # inline flags: regex path
+
+
+def test_last_clause_is_the_last_piece_of_a_split() -> None:
+    from gxlint.check.kinds.text import last_clause
+
+    split = regex.compile(r"[。；;\n]")
+    rng = random.Random(8)
+    for _ in range(5000):
+        text = "".join(rng.choices("。；;\n代表a，,", k=rng.randint(0, 10)))
+        assert last_clause(text) == split.split(text)[-1], repr(text)
