@@ -386,7 +386,7 @@ def _lint_one(task: Task) -> Outcome:
     if cache is not None and key and result.error is None and not timeouts:  # a timeout may not recur
         cache.put_result(key, result.findings, getattr(result, "suppressed", ()),
                          summary.fields() if summary is not None else None, result.about,
-                         {"sig": summary.sig, "shingles": summary.shingles} if summary is not None else None)
+                         summary.blobs() if summary is not None else None)
     if not state.keep_reports:
         result.report = None
     return Outcome(task.index, result, summary, key=key)

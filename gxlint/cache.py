@@ -340,14 +340,14 @@ class Cache:
         pack = FindingPacker()
         extra = b""
         if summary is not None:
-            blobs = blobs or {}
+            line = {**summary, "_blobs": {name: len(data) for name, data in blobs.items()}} if blobs else summary
             try:
-                line = {**summary, "_blobs": {name: len(data) for name, data in blobs.items()}} if blobs else summary
                 extra = b"\n" + json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             except (TypeError, ValueError):
                 summary = None
             else:
-                extra += b"".join((b"\n", *blobs.values())) if blobs else b""
+                if blobs:
+                    extra += b"\n" + b"".join(blobs.values())
         return self.put(key, {"findings": pack.rows(findings), "suppressed": pack.rows(suppressed),
                               "summary": summary is not None, "about": about, "strings": pack.strings}, extra)
 

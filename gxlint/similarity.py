@@ -53,7 +53,6 @@ def _np() -> Any:
         mod = _state["np"] = numpy
         _state["positions"] = numpy.arange(NUM_PERM, dtype=numpy.int64)
         _state["bounds"] = numpy.arange(NUM_PERM, dtype=numpy.uint64) << numpy.uint64(_BIN_SHIFT)
-        _state["powers"] = numpy.array([pow(_BASE, K - 1 - j, 1 << 64) for j in range(K)], dtype=numpy.uint64)
         noise = numpy.zeros(0x10000, dtype=bool)
         noise[[ord(c) for c in NOISE_CHARS]] = True
         _state["noise"] = noise
@@ -104,8 +103,7 @@ def _window_hashes(np: Any, codes: np.ndarray, k: int) -> np.ndarray:
                 w *= 2
             return acc
         n = len(codes) - k + 1
-        powers = _state["powers"] if k == K else np.array([pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)],
-                                                          dtype=np.uint64)
+        powers = np.array([pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)], dtype=np.uint64)
         acc = codes[0:n] * powers[0]
         for j in range(1, k):
             acc += codes[j:j + n] * powers[j]

@@ -8,7 +8,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,19 +129,25 @@ def test_a_file_that_vanishes_mid_batch_is_gx001(tmp_path: Path) -> None:
         assert all(not r.error for i, r in enumerate(results) if i != 3)
 
 
+def _forked_batch(folder: Path, n: int) -> Callable[..., Any]:
+    """For a test that patches batch.lint_path for the workers: skipped where workers are not forked (the patch
+    would not reach them); writes r0.txt … r<n-1>.txt and returns the real lint_path."""
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("needs fork (the patched function must reach the workers)")
+    for i in range(n):
+        (folder / f"r{i}.txt").write_bytes(_report(seed=i))
+    return batch.lint_path
+
+
 @pytest.mark.parametrize("busy", [0.0, 1.0], ids=["parent-waiting", "parent-busy"])
 def test_a_crashing_worker_costs_one_file_not_the_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         busy: float) -> None:
     """`busy`: the parent is still handling the first result when r4's worker dies, so the crash shows first in
     `submit` (which raises at once on a broken pool), not in a future — the flaky case of the last session, made
     certain by the pause."""
-    if "fork" not in __import__("multiprocessing").get_all_start_methods():
-        pytest.skip("needs fork (the patched function must reach the workers)")
     import time
 
-    for i in range(10):
-        (tmp_path / f"r{i}.txt").write_bytes(_report(seed=i))
-    real = batch.lint_path
+    real = _forked_batch(tmp_path, 10)
 
     def crashy(path: str, *a: object, **kw: object) -> object:
         if path.endswith("r4.txt"):
@@ -167,15 +175,11 @@ def test_a_crashing_worker_costs_one_file_not_the_batch(tmp_path: Path, monkeypa
 def test_workers_collect_garbage_though_the_parent_paused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The main process pauses its collector while it gathers results (run.lint_files); workers forked meanwhile
     inherit that, and must turn it back on: a report's objects hold cycles, and a worker lints thousands."""
-    if "fork" not in __import__("multiprocessing").get_all_start_methods():
-        pytest.skip("needs fork (the patched function must reach the workers)")
     import gc
 
     from gxlint.gcpause import paused
 
-    for i in range(6):
-        (tmp_path / f"r{i}.txt").write_bytes(_report(seed=i))
-    real = batch.lint_path
+    real = _forked_batch(tmp_path, 6)
 
     def noting(path: str, *a: object, **kw: object) -> object:
         result = real(path, *a, **kw)  # type: ignore[arg-type]

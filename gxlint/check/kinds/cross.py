@@ -133,13 +133,15 @@ class Summary:
         return unpack_shingles(self.shingles)
 
     def as_json(self) -> dict[str, Any]:
-        out = self.fields()
-        out["sig"], out["shingles"] = _b64(self.sig), _b64(self.shingles)
-        return out
+        return {**self.fields(), **{name: _b64(data) for name, data in self.blobs().items()}}
+
+    def blobs(self) -> dict[str, bytes]:
+        """The byte strings of the summary (~5 KB), by field name: what as_json writes as base64."""
+        return {"sig": self.sig, "shingles": self.shingles}
 
     def fields(self) -> dict[str, Any]:
-        """as_json without the signature and the shingles: what a cache entry writes as JSON, the two byte strings
-        (5 KB a report) following it as they are (Cache.put_result's `blobs`), not escaped as base64 in JSON."""
+        """as_json without the byte strings (blobs): what a cache entry writes as JSON, the byte strings following
+        it as they are (Cache.put_result's `blobs`), not escaped as base64 in JSON."""
         return {
             "path": self.path, "format": self.format, "agency": self.agency, "agency_key": self.agency_key,
             "year": self.year, "layout": self.layout,
