@@ -257,11 +257,14 @@ def boilerplate() -> Any:
     strings(load_parts())
     for lay in load_layouts():
         texts.extend(lay.fingerprints)
-        for t in lay.tables:
-            texts.extend(x for x in (t.name, t.caption, t.note) if x)
-            texts.append("".join(c.label for c in t.columns))
-            texts.append("".join(r.prefix + r.label for r in t.rows))
-            texts.extend(r.prefix + r.label for r in t.rows)
+        # the tables as the layout file gives them, not `lay.tables`: compiling a layout's label patterns (~25 ms)
+        # is left to the reports that have that layout
+        for t in lay.table_data:
+            texts.extend(x for x in (t["name"], t.get("caption"), t.get("note")) if x)
+            rows = t.get("rows", [])
+            texts.append("".join(c["label"] for c in t["columns"]))
+            texts.append("".join(r.get("prefix", "") + r["label"] for r in rows))
+            texts.extend(r.get("prefix", "") + r["label"] for r in rows)
     arrays = [shingle_array(t) for t in texts]
     return np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
 
