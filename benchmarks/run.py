@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import shutil
+import site
 import subprocess
 import sys
 import tempfile
@@ -32,10 +33,19 @@ SIZES = {"txt": 1000, "html": 1000, "docx": 200, "pdf": 40}
 QUICK = {"txt": 200, "html": 200, "docx": 40, "pdf": 10}
 BIG = 10_000
 TARGETS = {"txt": 1000, "html": 1000, "docx": 200, "pdf": 10}
-# with a snapshot on PYTHONPATH, the editable install's import hook must not take gxlint back to the work tree
-PRELUDE = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
-           "if '__editable__' not in str(getattr(f, '__module__', ''))]; ")
-GXLINT = [sys.executable, "-c", PRELUDE + "from gxlint.cli import main; main()"]  # what the `gxlint` script runs
+# the interpreter and prelude of the measured processes. Frozen runs (the default) take a small venv whose site
+# folder names the snapshot and this interpreter's packages (snapshot()): gxlint is imported as an installed
+# package is, and the editable install's import hook (~11 ms of every start, which no installed gxlint pays) is not
+# loaded. --live runs the work tree's gxlint through this interpreter, the hook in place
+PYTHON = [sys.executable]
+PRELUDE = ""
+LIVE_PRELUDE = ("import sys; sys.meta_path[:] = [f for f in sys.meta_path "
+                "if '__editable__' not in str(getattr(f, '__module__', ''))]; ")
+
+
+def gxlint_cmd() -> list[str]:
+    return [*PYTHON, "-c", PRELUDE + "from gxlint.cli import main; main()"]  # what the `gxlint` script runs
+
 
 _WRAP = r"""
 import json, resource, subprocess, sys, time
@@ -96,12 +106,22 @@ def snapshot(dest: Path) -> Path:
     # bytecode, as pip writes it at install time: with PYTHONDONTWRITEBYTECODE set, every measured process would
     # otherwise compile gxlint from source (~55 ms of the one-file check), which no installed hook pays
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(dest / "gxlint")], check=True)
-    ENV["PYTHONPATH"] = os.pathsep.join(filter(None, [str(dest), os.environ.get("PYTHONPATH", "")]))
+    venv = dest.parent / "gxlint-venv"
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site_dir = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    # a .pth line only extends sys.path: the packages' own .pth files (the editable hook) are not run from there
+    deps = [p for p in site.getsitepackages() + [site.getusersitepackages()] if os.path.isdir(p)]
+    Path(site_dir, "gxlint-bench.pth").write_text("\n".join([str(dest), *deps]) + "\n", encoding="utf-8")
+    PYTHON[:] = [str(python)]
+    ENV.pop("PYTHONPATH", None)
     CWD["cwd"] = str(dest.parent)
-    where = subprocess.run([sys.executable, "-c", PRELUDE + "import gxlint.rules, gxlint; print(gxlint.__file__)"],
-                           env=ENV, cwd=CWD["cwd"],
-                           capture_output=True, text=True, check=True).stdout.strip()
-    assert where.startswith(str(dest)), where
+    where = subprocess.run([*PYTHON, "-c", "import sys, gxlint.rules, gxlint; print(gxlint.__file__, "
+                            "any('__editable__' in m for m in sys.modules))"],
+                           env=ENV, cwd=CWD["cwd"], capture_output=True, text=True, check=True).stdout.strip()
+    assert where.startswith(str(dest)) and where.endswith("False"), where
     return dest
 
 
@@ -112,7 +132,7 @@ def measure(cmd: list[str]) -> dict:
 
 
 def gxlint(folder: Path, jobs: int, cache: Path | None, *extra: str) -> dict:
-    cmd = [*GXLINT, "check", str(folder), "-q", "-f", "concise", "-j", str(jobs), *extra]
+    cmd = [*gxlint_cmd(), "check", str(folder), "-q", "-f", "concise", "-j", str(jobs), *extra]
     cmd += ["--cache-dir", str(cache)] if cache else ["--no-cache"]
     r = measure(cmd)
     if r["rc"] not in (0, 1):
@@ -122,7 +142,7 @@ def gxlint(folder: Path, jobs: int, cache: Path | None, *extra: str) -> dict:
 
 def floor(folder: Path, jobs: int) -> dict:
     """Read + decode + normalise every file, in a process like gxlint's (interpreter start and imports included)."""
-    r = measure([sys.executable, "-c", PRELUDE + _FLOOR, str(folder), str(jobs)])
+    r = measure([*PYTHON, "-c", PRELUDE + _FLOOR, str(folder), str(jobs)])
     if r["rc"]:
         raise SystemExit(f"floor run failed:\n{r['stderr']}")
     return r
@@ -158,7 +178,10 @@ def main() -> None:
     sizes = QUICK if args.quick else SIZES
     big = args.big or (1000 if args.quick else BIG)
     args.data.mkdir(parents=True, exist_ok=True)
-    if not args.live:
+    if args.live:
+        global PRELUDE
+        PRELUDE = LIVE_PRELUDE
+    else:
         snapshot(args.data / "gxlint-snapshot")
     results: dict = {"load_before": os.getloadavg()[0], "cpus": os.cpu_count(), "formats": {}}
     print(f"gxlint benchmark — {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
@@ -221,7 +244,7 @@ def main() -> None:
         runs = []
         for _ in range(5):
             shutil.rmtree(args.data / "cache-one" / "v1", ignore_errors=True)  # the file is new: a miss, as in a hook
-            runs.append(measure([*GXLINT, "check", str(single), "-q", *extra])["wall"])
+            runs.append(measure([*gxlint_cmd(), "check", str(single), "-q", *extra])["wall"])
         walls[label] = sorted(runs)[len(runs) // 2]
     results["one_file"] = walls
     print(f"\none-file txt check (median of 5): {walls['no cache']:.3f} s with --no-cache, {walls['cache']:.3f} s with "
