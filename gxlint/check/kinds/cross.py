@@ -33,6 +33,7 @@ from gxlint.similarity import (
     pack_shingles,
     shingle_array,
     signature_bytes,
+    sorted_unique,
     unpack_shingles,
     without,
 )
@@ -266,7 +267,8 @@ def boilerplate() -> Any:
             texts.append("".join(r.get("prefix", "") + r["label"] for r in rows))
             texts.extend(r.get("prefix", "") + r["label"] for r in rows)
     arrays = [shingle_array(t) for t in texts]
-    return np.unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
+    # sorted_unique, not np.unique: that one imports numpy.ma (~8 ms of a batch's serial start)
+    return sorted_unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
 
 
 def text_shingles(body: str) -> Any:
