@@ -136,3 +136,20 @@ def test_text_formats_on_the_real_corpus(fmt: str) -> None:
     else:
         assert "fujian_pingtan_zone_2019_page.txt" in res.stdout
     assert re.search(r"检查了 \d+ 个文件", res.stderr)
+
+
+def test_a_sentence_finding_shows_what_its_cells_hold_cold_and_cached(tmp_path: Path) -> None:
+    """GX601 checks a sentence against 表三's cells: the finding has no cell of its own, and the text output lists
+    the cells it involves with their values — 27 and 0 here, never "（空）" (which the renderer used to print when
+    it had no report to look them up in: every batch and every one-file run)."""
+    received = {"t3/r1/natural": "27", "t3/r1/total": "27", "t3/r3_1/natural": "27", "t3/r3_1/total": "27",
+                "t3/r3_7/natural": "27", "t3/r3_7/total": "27"}
+    write_report(tmp_path / "a.txt", cells=received, change=lambda d: d.with_part(
+        "一", "本年度共收到政府信息公开申请22件，均已办结。主动公开、依申请公开、政府信息管理、平台建设、监督保障工作有序开展。"))
+    for args in (["--no-cache"], ["--cache-dir", str(tmp_path / "c")], ["--cache-dir", str(tmp_path / "c")]):
+        out = cli(["check", *args, "a.txt"], env=NO_ENV).stdout
+        assert "GX601" in out, out
+        line = next(x for x in out.splitlines() if "涉及" in x)
+        assert "表三/一、本年新收政府信息公开申请数量/总计 = 27" in line, line
+        assert "表三/二、上年结转政府信息公开申请数量/总计 = 0" in line, line
+        assert "（空）" not in line

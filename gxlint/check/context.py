@@ -73,7 +73,10 @@ class Context:
             cell=ref, values=data or {}, cells=refs, rule_name=rule.name,
             snippet=snippet or (cell.raw if cell is not None else ""),
             message_en=rule.format(values, english=True) if rule.message_en else "",
-            context=self.row_context(cell, cells) if cell is not None else None,
+            # without a cell of its own (a sentence checked against cells), the finding still carries what its
+            # cells hold: a renderer without the report (a batch, the cache) would otherwise show them as blank
+            context=self.row_context(cell, cells) if cell is not None else (
+                RowContext("", (), tuple(c.raw for c in cells)) if cells else None),
         )
 
     def row_context(self, cell: Cell, cells: tuple[Cell, ...]) -> RowContext | None:
