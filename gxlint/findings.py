@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,3 +92,17 @@ def content_fingerprint(code: str, path: str, anchor: str, message: str) -> str:
     """Finding.fingerprint from its parts (a renderer names the file by another path than the finding's)."""
     key = "\x00".join((code, path.replace("\\", "/"), anchor, message if not anchor else ""))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+# a finding's snippet is also its fingerprint's anchor: where nothing in the report can be quoted (a part or a row
+# that is missing, the layout as a whole, another report, a rule that timed out), the kinds write a key instead —
+# "absent:body", "layout:2021", "t3:missing:r2", "similar:b.txt", "no-title", "GX003 GX601". A key is not text of
+# the report: no renderer shows it as the text it found (the text format's 原文, the HTML report, SARIF's snippet)
+_KEY = re.compile(r"(?:absent|missing|layout|similar|same|dominant):|no-title$|t[0-9]+(?:_[0-9]+)?:|GX[0-9]{3} GX[0-9]{3}$")
+
+
+def quote_of(snippet: str, code: str) -> str:
+    """The snippet when it is text of the report; "" when it is a key (or the rule's code, a GX0 finding's)."""
+    if not snippet or snippet == code or _KEY.match(snippet):
+        return ""
+    return snippet

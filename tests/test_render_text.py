@@ -13,6 +13,7 @@ from conftest import REAL
 
 from gxlint.config import find_config
 from gxlint.render import dwidth, use_color
+from gxlint.write.draft import Draft
 
 CONCISE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>GX\d{3}) \[(?P<level>error|warning|info)\] .+$")
 NO_ENV = {"NO_COLOR": None, "FORCE_COLOR": None, "TERM": None}
@@ -153,3 +154,68 @@ def test_a_sentence_finding_shows_what_its_cells_hold_cold_and_cached(tmp_path: 
         assert "表三/一、本年新收政府信息公开申请数量/总计 = 27" in line, line
         assert "表三/二、上年结转政府信息公开申请数量/总计 = 0" in line, line
         assert "（空）" not in line
+
+
+def test_a_key_snippet_is_never_shown_as_the_reports_text(tmp_path: Path) -> None:
+    """GX105 (the 2021 layout in a 2020 report) anchors its fingerprint on the key "layout:2021": the text output
+    must not print it as 原文 (it is not text of the report), and SARIF must not give it as the region's snippet."""
+    import json
+
+    write_report(tmp_path / "a.txt", year=2020, change=lambda d: Draft.blank(2020, layout="2021"))
+    out = cli(["check", "--no-cache", "a.txt"], env=NO_ENV).stdout
+    assert "GX105" in out, out
+    assert "layout:" not in out
+    sarif = json.loads(cli(["check", "--no-cache", "-f", "sarif", "a.txt"], env=NO_ENV).stdout)
+    results = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "GX105"]
+    assert results
+    for r in results:
+        for loc in r.get("locations", []):
+            assert "snippet" not in loc.get("physicalLocation", {}).get("region", {}), loc
+    # the JSON output keeps the snippet as it is: the anchor of the finding's fingerprint
+    doc = json.loads(cli(["check", "--no-cache", "-f", "json", "a.txt"], env=NO_ENV).stdout)
+    assert any(f.get("snippet") == "layout:2021" for f in doc["files"][0]["findings"])
+
+
+@pytest.mark.parametrize("snippet", ["absent:body", "absent:part:五", "missing:保密审查,申请人", "layout:2021",
+                                     "t3:missing:r2,r4", "t2_1:extra:其他", "t2_1:行政规范性文件", "similar:b.txt",
+                                     "same:t3", "dominant:2023", "no-title", "GX001", "GX003 GX601"])
+def test_keys_are_not_quotes(snippet: str) -> None:
+    from gxlint.findings import quote_of
+
+    assert quote_of(snippet, "GX001") == ""
+
+
+@pytest.mark.parametrize("snippet", ["统计期限自2023年1月1日起至2023年12月31日止", "共收到政府信息公开申请22件",
+                                     "2019年度", "××件", "http://www.gov.cn", "x件"])
+def test_report_text_is_quoted(snippet: str) -> None:
+    from gxlint.findings import quote_of
+
+    assert quote_of(snippet, "GX601") == snippet
+
+
+def test_every_key_the_kinds_spell_is_recognised() -> None:
+    """Each snippet a check kind writes as a key (an f-string or literal that starts with ascii and a colon, or the
+    "no-title" literal) is recognised by quote_of, with placeholders filled: a new key form fails here."""
+    import ast
+
+    from gxlint.check import kinds
+    from gxlint.findings import quote_of
+
+    found = 0
+    for path in Path(kinds.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.keyword) and node.arg == "snippet"):
+                continue
+            v = node.value
+            if isinstance(v, ast.JoinedStr):
+                text = "".join(p.value if isinstance(p, ast.Constant) else "t3" for p in v.values)
+            elif isinstance(v, ast.BinOp) and isinstance(v.left, ast.Constant):
+                text = str(v.left.value) + "x"
+            elif isinstance(v, ast.Constant) and isinstance(v.value, str):
+                text = v.value
+            else:
+                continue  # text of the report (a match, a heading, a title)
+            if re.match(r"[a-z0-9_{}-]+[:-]|[a-z-]+$", text):
+                found += 1
+                assert quote_of(text, "GX999") == "", (path.name, text)
+    assert found >= 9

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from gxlint.findings import LEVEL_RANK, CellRef, Finding, content_fingerprint
+from gxlint.findings import LEVEL_RANK, CellRef, Finding, content_fingerprint, quote_of
 from gxlint.source import source_kind, source_lines
 
 if TYPE_CHECKING:
@@ -254,7 +254,7 @@ def _involved(f: Finding, report: Report | None) -> list[dict[str, Any]]:
 # values, arithmetic, fingerprint, source, row, involved — costs more than the line that is printed
 BRIEF_FIELDS = ("id", "code", "level", "level_zh", "sarif_level", "github_level", "rank", "rule", "rule_index",
                 "message", "message_en", "path", "relpath", "uri", "line", "col", "end_line", "end_col", "location",
-                "position", "cell", "snippet")
+                "position", "cell", "snippet", "quote")
 
 
 class _Cells:
@@ -288,14 +288,15 @@ def finding_dict(f: Finding, n: int, rel: str, uri: str, rule_index: dict[str, i
         "position": f"{line}:{o.col or 1}" if line is not None else location,
     }
     if brief:
-        return {**common, "cell": cell, "snippet": f.snippet}
+        return {**common, "cell": cell, "snippet": f.snippet, "quote": quote_of(f.snippet, f.code)}
     values = dict(f.values)
     return {
         **common,
         "origin": o.as_dict(), "cell": cell,
         "cells": [cell_of(c) for c in f.cells], "values": values,
         "arithmetic": values.get("left") is not None and values.get("right") is not None,
-        "snippet": f.snippet,
+        "snippet": f.snippet,  # the fingerprint's anchor (JSON keeps it as it is)
+        "quote": quote_of(f.snippet, f.code),  # the snippet when it is text of the report
         "fingerprint": content_fingerprint(f.code, rel, cell["path"] if cell is not None else f.snippet, f.message),
         "source": _source(f, lines) if lines is not None else None,
         "row": _row_view(f, report) if f.cell is not None else None,
