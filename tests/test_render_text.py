@@ -219,3 +219,19 @@ def test_every_key_the_kinds_spell_is_recognised() -> None:
                 found += 1
                 assert quote_of(text, "GX999") == "", (path.name, text)
     assert found >= 9
+
+
+def test_an_unreadable_row_is_drawn_as_unreadable_not_as_its_first_value(tmp_path: Path) -> None:
+    """A 表二 row printed with two values for three columns ("规章 | 22 | 235", as a PDF-to-markdown dump gave in
+    Shanghai's 2025 report) is unreadable: GX003 draws its cells as （无法读取）, never its first value in every
+    column ("[22] 22 22" read as three values of 22)."""
+    from gxlint.write import write
+
+    text = write(Draft.blank(2024), "txt").decode("utf-8")
+    assert text.count("规章 | 0 | 0 | 0") == 1
+    (tmp_path / "a.txt").write_text(text.replace("规章 | 0 | 0 | 0", "规章 | 22 | 235"), encoding="utf-8")
+    out = cli(["check", "--no-cache", "a.txt"], env=NO_ENV).stdout
+    block = out[out.index("GX003"):]
+    assert "「22 | 235」" in block  # the message says what was read
+    row = block.splitlines()[3]  # message, cell path, column labels, values
+    assert row.split() == ["[（无法读取）]", "（无法读取）", "（无法读取）"], block

@@ -10,7 +10,7 @@ from gxlint.check.rule import Rule
 from gxlint.findings import CellRef, Finding, RowContext
 from gxlint.origin import Origin
 from gxlint.recognise.layouts import Layout, layout
-from gxlint.report import Cell, Report, StdTable
+from gxlint.report import UNREADABLE, Cell, Report, StdTable
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Context:
             # without a cell of its own (a sentence checked against cells), the finding still carries what its
             # cells hold: a renderer without the report (a batch, the cache) would otherwise show them as blank
             context=self.row_context(cell, cells) if cell is not None else (
-                RowContext("", (), tuple(c.raw for c in cells)) if cells else None),
+                RowContext("", (), tuple(_shown(c) for c in cells)) if cells else None),
         )
 
     def row_context(self, cell: Cell, cells: tuple[Cell, ...]) -> RowContext | None:
@@ -87,8 +87,8 @@ class Context:
         if row is None:
             return None
         labels = self._column_labels(cell.table)
-        return RowContext(row.label, tuple((c.col, labels.get(c.col, c.col), c.raw) for c in row.cells),
-                          tuple(c.raw for c in cells))
+        return RowContext(row.label, tuple((c.col, labels.get(c.col, c.col), _shown(c)) for c in row.cells),
+                          tuple(_shown(c) for c in cells))
 
     def _column_labels(self, table_id: str) -> dict[str, str]:
         """Column id → label of a layout table, once per report (every cell finding of the table asks)."""
@@ -99,3 +99,10 @@ class Context:
             spec = lay.table(table_id) if lay else None
             labels = self.cache[key] = {c.id: c.label for c in spec.columns} if spec else {}
         return labels
+
+
+def _shown(cell: Cell) -> str:
+    """A cell's text as a renderer draws it in a row: a row read as unreadable gives each of its cells the text
+    of the row's first value, which drawn in every column would read as that value ("[22] 22 22" for a row that
+    printed "22 | 235")."""
+    return "（无法读取）" if cell.state == UNREADABLE else cell.raw
