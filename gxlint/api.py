@@ -35,6 +35,9 @@ class FileResult:
     # what renderers say of the file (title, agency, year, layout, format), kept when the Report is dropped or the
     # result comes from the cache
     about: dict[str, Any] = field(default_factory=dict)
+    # False for a file that reads but is not an annual report (GX002): it has no year, agency or layout to report
+    # and takes no part in the cross-report checks
+    recognised: bool = True
 
     def __post_init__(self) -> None:
         if self.report is not None and not self.about:
@@ -108,7 +111,8 @@ def lint_path(path: str, config: Config, rules: tuple[Rule, ...] | None = None,
         msg = f"读取文件时出错：{type(exc).__name__}: {exc}"[:300]
         return _finish(FileResult(path, None, [_gx0("GX001", msg, path)], msg), config)
     if not recognisable(report):
-        return _finish(FileResult(path, report, [_gx0("GX002", GX0_MESSAGES["GX002"], path)]), config, rules, data)
+        return _finish(FileResult(path, report, [_gx0("GX002", GX0_MESSAGES["GX002"], path)],
+                                  about={"format": report.format}, recognised=False), config, rules, data)
     findings = check_report(report, rules, english=config.lang == "en")
     return _finish(FileResult(path, report, findings), config, rules, data)
 

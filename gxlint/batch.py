@@ -379,7 +379,7 @@ def _lint_one(task: Task) -> Outcome:
         result.findings.extend(f for r in timeouts if (f := _timed_out(task.path, r, task.config)) is not None)
         result.findings.sort(key=Finding.sort_key)
     summary = None
-    if result.report is not None and result.error is None and state.summaries:
+    if result.report is not None and result.error is None and result.recognised and state.summaries:
         from gxlint.check.kinds.cross import summarise
 
         summary = summarise(result.report)

@@ -319,11 +319,12 @@ class _Lazy:
 
 
 def _summary_again(path: str) -> dict[str, Any] | None:
-    from gxlint.api import parse_file
+    from gxlint.api import parse_file, recognisable
     from gxlint.check.kinds.cross import summarise
 
     try:
-        return summarise(parse_file(path)).as_json()
+        report = parse_file(path)
+        return summarise(report).as_json() if recognisable(report) else None
     except Exception:  # unreadable now: it takes no part in the cross-report checks
         return None
 

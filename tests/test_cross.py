@@ -277,3 +277,32 @@ def test_packed_shingles_give_the_exact_overlap() -> None:
         for j in range(len(summaries)):
             exact = containment(full[i], full[j])
             assert abs(containment(summaries[i].shingle_set(), summaries[j].shingle_set()) - exact) < 0.005, (i, j)
+
+
+def _minutes() -> str:
+    """Long prose that is not an annual report (no title, parts or tables): meeting minutes."""
+    words = ["项目", "计划", "安排", "会议", "记录", "方案", "结果", "进展", "情况", "说明", "资料", "数据"]
+    lines = ["# 会议纪要 2024", ""]
+    for i in range(40):
+        lines.append("，".join(words[(i * 7 + k * 5) % 12] + words[(i + k * 3) % 12] for k in range(12)) + "。")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_that_are_not_reports_take_no_part_in_cross_checks(tmp_path: Path, jobs: int) -> None:
+    """Two copies of the same minutes are GX002 (not reports) and nothing more: no GX804 "正文与…的报告重合度为
+    100%" (which they got when non-reports were summarised like reports), no year or layout said of them; the
+    reports beside them are still compared. Cold and warm cache alike."""
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(_minutes(), encoding="utf-8")
+    write_report(tmp_path / "r2023.txt", year=2023, agency="某某县审计局")
+    write_report(tmp_path / "r2024.txt", year=2024, agency="某某县审计局", cells={"t2_1/normative/valid": "5"})
+    for cache in (False, True, True):
+        run = run_check(CheckOptions(paths=(str(tmp_path),), jobs=jobs, cache=cache,
+                                     cache_dir=str(tmp_path / ".c")))
+        by_name = {Path(r.path).name: r for r in run.results}
+        for name in ("a.md", "b.md"):
+            assert [f.code for f in by_name[name].findings] == ["GX002"]
+            about = by_name[name].about
+            assert about.get("year") is None and about.get("layout") is None and about.get("agency") is None
+        assert any(f.code == "GX802" for f in by_name["r2024.txt"].findings)  # the reports are still compared
