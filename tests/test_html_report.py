@@ -236,3 +236,26 @@ def test_prints_cleanly(page: Any) -> None:
     assert pdf[:4] == b"%PDF" and len(pdf) > 10_000
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert not page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+
+
+@pytest.mark.browser
+def test_an_unreadable_row_is_drawn_as_unreadable(browser: Any, tmp_path: Path) -> None:
+    """A 表二 row printed with two values for three columns ("规章 | 22 | 235") is unreadable: its cells read
+    无法读取 in the drawn table (the text read in a tooltip), never its first value in every column."""
+    from gxlint.write import write
+    from gxlint.write.draft import Draft
+
+    text = write(Draft.blank(2024), "txt").decode("utf-8")
+    (tmp_path / "a.txt").write_text(text.replace("规章 | 0 | 0 | 0", "规章 | 22 | 235"), encoding="utf-8")
+    res = cli(["check", "--no-cache", "-f", "html", "-o", str(tmp_path / "r.html"), str(tmp_path / "a.txt")])
+    assert res.code == 0, res.stderr  # GX003 is a warning
+    pg = browser.new_page()
+    try:
+        pg.goto((tmp_path / "r.html").as_uri())
+        rows = pg.eval_on_selector_all("table tr", "rs => rs.map(r => Array.from(r.cells).map(c => c.innerText))")
+        row = next(r for r in rows if r and r[0].strip() == "规章")
+        assert [c.strip() for c in row[1:]] == ["无法读取"] * 3, rows
+        tips = pg.eval_on_selector_all("td span.unreadable", "ss => ss.map(s => s.title)")
+        assert tips and all("22" in t for t in tips)
+    finally:
+        pg.close()
