@@ -1,6 +1,7 @@
 """The pre-commit hook, run for real: a temporary git repository whose .pre-commit-config.yaml points at a snapshot
 of this repository (repo: path, rev: the snapshot's commit — what users write), `pre-commit run --files` on a clean
-and a defective report. Also: a one-file run imports neither the docx nor the pdf reader."""
+and a defective report. Also: a one-file run imports neither the docx nor the pdf reader, and a one-file docx run
+no python-docx."""
 
 from __future__ import annotations
 
@@ -140,3 +141,27 @@ def test_one_file_run_imports_no_heavy_reader(tmp_path: Path) -> None:
                           cwd=tmp_path, timeout=120)
     imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
     assert not imported & {"docx", "pdfplumber", "pdfminer"}, sorted(imported)
+
+
+def test_one_file_docx_run_imports_no_python_docx(tmp_path: Path) -> None:
+    """A pre-commit run on one .docx reads it by the fast path, which imports no docx.* module (~70 ms)."""
+    import gxlint
+    from gxlint.write import write
+    from gxlint.write.draft import Draft
+
+    report = tmp_path / "one.docx"
+    report.write_bytes(write(Draft.blank(2024, agency="某某县审计局"), "docx"))
+    code = ("import sys\n"
+            "import gxlint\n"
+            "from gxlint.cli import main\n"
+            f"sys.argv = ['gxlint', 'check', {str(report)!r}, '--no-cache']\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\n"
+            "print('GXLINT', gxlint.__file__)\n"
+            "print('DOCX', sorted(m for m in sys.modules if m.startswith('docx')), 'EXIT', code)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert f"GXLINT {gxlint.__file__}\n" in proc.stdout, proc.stdout + proc.stderr  # this checkout's gxlint
+    assert "DOCX [] EXIT 0" in proc.stdout, proc.stdout + proc.stderr
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines() if "|" in line}
+    assert "docx" not in imported, sorted(imported)

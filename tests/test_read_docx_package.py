@@ -144,3 +144,25 @@ def test_a_deep_chain_is_left_to_python_docx() -> None:
     assert walked(docx_reader._python_docx_walk, data)[0] == "ok"
     package = docx_reader._Package(docx_reader._Members(zipfile.ZipFile(io.BytesIO(data)), data))
     assert len(package.parts) == docx_reader._MAX_DEPTH + 7
+
+
+def test_the_xml_content_types_are_python_docx_registrations() -> None:
+    """The reader's written-out table of the content types python-docx loads as XML parts is the installed
+    python-docx's (its registrations happen when the docx package is imported), and an unregistered content type
+    makes a plain Part there, as `_Package.is_xml` assumes."""
+    import docx  # noqa: F401 - performs the registrations
+    from docx.opc.part import PartFactory, XmlPart
+
+    registered = {ct for ct, cls in PartFactory.part_type_for.items() if issubclass(cls, XmlPart)}
+    assert docx_reader._XML_CONTENT_TYPES == registered
+    assert not issubclass(PartFactory.default_part_type, XmlPart)
+    # the class selector python-docx asks first picks a (non-XML) ImagePart for image relationships and nothing else
+    selector = PartFactory.part_class_selector
+    assert selector is not None
+    for content_type in (*registered, "image/png", "application/xml"):
+        image_class = selector(content_type, RT + "image")
+        assert image_class is not None and not issubclass(image_class, XmlPart)
+        for reltype in (docx_reader._RT_OFFICE_DOCUMENT, docx_reader._RT_STYLES, docx_reader._RT_NUMBERING,
+                        docx_reader._RT_CORE_PROPERTIES, RT + "settings"):
+            assert selector(content_type, reltype) is None
+    assert docx_reader._RT_IMAGE == RT + "image"

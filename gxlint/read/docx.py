@@ -18,12 +18,12 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from gxlint.read.document import MAX_PIECES, Block, Document, ReadError, too_many
-from gxlint.read.docx_core import core_meta
+from gxlint.read.docx_core import _props_meta, core_meta
 from gxlint.read.docx_inflate import inflate
 from gxlint.read.docx_numbering import _Numbering
 from gxlint.read.docx_stream import walk as walk_stream
 from gxlint.read.docx_walk import _Walker
-from gxlint.read.docx_xml import _P, _TC, _W
+from gxlint.read.docx_xml import _P, _TC, _W, _part_parser
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
@@ -292,6 +292,13 @@ _RT_OFFICE_DOCUMENT, _RT_NUMBERING, _RT_STYLES, _RT_IMAGE = (
 _RT_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _CT_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _CT_CORE_PROPERTIES = "application/vnd.openxmlformats-package.core-properties+xml"
+_CT_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+# The content types python-docx registers with an XmlPart subclass (docx/__init__.py); any other makes a plain Part
+# (PartFactory.default_part_type). Written out so the fast path never imports python-docx; a test compares it with
+# the installed python-docx's registrations.
+_XML_CONTENT_TYPES = frozenset({
+    _CT_CORE_PROPERTIES, _CT_DOCUMENT_MAIN, _CT_WML + "comments+xml", _CT_WML + "footer+xml", _CT_WML + "header+xml",
+    _CT_WML + "numbering+xml", _CT_WML + "settings+xml", _CT_WML + "styles+xml"})
 
 
 def _walk_package(members: _Members) -> _Package | None:
@@ -309,15 +316,10 @@ class _Package:
     parts are parsed only when asked for, with python-docx's parser options."""
 
     def __init__(self, members: _Members) -> None:
-        from docx.opc.part import PartFactory, XmlPart
-
         try:
             self.parts, self.rels = _light_walk(members)
         except Exception:  # anything out of the ordinary: python-docx's own reader walks it, and fails as it fails
             self.parts, self.rels = _python_docx_walk(members)
-        self._part_type_for = PartFactory.part_type_for
-        self._default_type = PartFactory.default_part_type
-        self._xml_part = XmlPart
         self.members = members
         self.elements: dict[str, etree._Element] = {}
 
@@ -341,7 +343,7 @@ class _Package:
         spart = self.parts[partname]
         if spart.reltype == _RT_IMAGE or (content_type is not None and spart.content_type != content_type):
             return False
-        return issubclass(self._part_type_for.get(spart.content_type, self._default_type), self._xml_part)
+        return spart.content_type in _XML_CONTENT_TYPES
 
     def element(self, partname: str) -> etree._Element:
         root = self.elements.get(partname)
@@ -370,15 +372,13 @@ class _Package:
             raise _Unusual(name) from exc
 
     def meta(self) -> dict[str, str]:
-        """As _meta: docProps/core.xml through python-docx's CoreProperties, only when the package relates one."""
-        from docx.oxml.parser import parse_xml
-
+        """As _meta: docProps/core.xml as python-docx's CoreProperties reads it, only when the package relates one."""
         name = self.related("/", _RT_CORE_PROPERTIES)
         if name is None:
             return {}
         if not self.is_xml(name, _CT_CORE_PROPERTIES):
             raise _Unusual(name)
-        return core_meta(parse_xml(self.members.parse(name[1:])))
+        return core_meta(self.members.parse(name[1:]))
 
 
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -508,12 +508,6 @@ def _by_rid(srels: Iterable[Any]) -> dict[str, Any]:
     return out
 
 
-def _part_parser() -> etree.XMLParser:
-    # python-docx's oxml parser options (blank text removed, entities never resolved), without its element classes
-    return etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False)
-
-
 def _meta(part: object) -> dict[str, str]:
     """Title and dates from docProps/core.xml, only when the file has one (python-docx invents defaults)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -523,16 +517,6 @@ def _meta(part: object) -> dict[str, str]:
     except KeyError:
         return {}
     return _props_meta(core_part.core_properties)
-
-
-def _props_meta(props: Any) -> dict[str, str]:
-    meta: dict[str, str] = {}
-    if props.title and props.title.strip():
-        meta["title"] = props.title.strip()
-    for key, value in (("created", props.created), ("modified", props.modified)):
-        if value is not None:
-            meta[key] = value.date().isoformat()
-    return meta
 
 
 def _related_element(part: object, reltype: str) -> etree._Element | None:

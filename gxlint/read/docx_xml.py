@@ -23,6 +23,13 @@ _TR_PR, _TC_PR, _P_PR, _NUM_PR, _P_STYLE = _W + "trPr", _W + "tcPr", _W + "pPr",
 _GRID_SPAN, _H_MERGE, _V_MERGE, _W_VAL = _W + "gridSpan", _W + "hMerge", _W + "vMerge", _W + "val"
 
 
+def _part_parser() -> etree.XMLParser:
+    # python-docx's oxml_parser options (blank text removed, entities never resolved; no network, no DTD and no huge
+    # trees are lxml's defaults, spelled out), without its element classes
+    return etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False)
+
+
 def _child(el: etree._Element | None, tag: str) -> etree._Element | None:
     """el.find(tag) for a plain tag: the first such child. A loop over the children is several times faster than
     lxml's path machinery, and these look-ups run for every cell and paragraph."""
