@@ -198,8 +198,10 @@ def parse(
         typer.echo(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
         return
     from gxlint.render import render
+    from gxlint.render.model import column_labels
 
-    typer.echo(render("parse.j2", {"r": report, "json": report_to_json(report)}), nl=False)
+    columns = {tid: column_labels(report, tid) for tid in report.tables}  # the clerk reads labels, not column ids
+    typer.echo(render("parse.j2", {"r": report, "json": report_to_json(report), "columns": columns}), nl=False)
 
 
 @app.command()

@@ -125,7 +125,7 @@ def cell_dict(c: CellRef) -> dict[str, Any]:
             "row_label": _clean(c.row_label or c.row), "col_label": c.col_label or c.col}
 
 
-def _column_labels(report: Report, table_id: str) -> dict[str, str]:
+def column_labels(report: Report, table_id: str) -> dict[str, str]:
     from gxlint.recognise.layouts import layout
 
     lay = layout(report.layout) if report.layout in ("2019", "2021") else None
@@ -198,7 +198,7 @@ def _row_cells(f: Finding, report: Report | None) -> tuple[str, list[tuple[str, 
     row = table.row(f.cell.row) if table else None
     if row is None or report is None:
         return None
-    labels = _column_labels(report, f.cell.table)
+    labels = column_labels(report, f.cell.table)
     return row.label, [(c.col, labels.get(c.col, c.col), c.raw) for c in row.cells]
 
 
@@ -321,7 +321,7 @@ def _tables(report: Report | None, findings: list[dict[str, Any]]) -> list[dict[
     for tid, t in report.tables.items():
         if not t.found or not t.rows:
             continue
-        labels = _column_labels(report, tid)
+        labels = column_labels(report, tid)
         col_ids: list[str] = list(labels)
         for row in t.rows:
             for c in row.cells:
