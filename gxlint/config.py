@@ -190,3 +190,23 @@ def config_for(target: str, explicit: str | None = None) -> Config:
         return load_config(Path(explicit))
     found = find_config(target)
     return load_config(found) if found else Config()
+
+
+def unknown_codes(codes: tuple[str, ...] | list[str], known: set[str] | frozenset[str]) -> list[str]:
+    """The selectors among `codes` that name no rule: neither a rule's code nor a prefix of one ("GX3" selects a
+    family). A typo ("GX60l", "GX6O1") would otherwise select or silence nothing, silently."""
+    return [c for c in codes if not any(k.startswith(c) for k in known)]
+
+
+def check_codes(config: Config, known: set[str] | frozenset[str]) -> None:
+    """Every rule code a configuration file names (select, extend-select, ignore, per-file-ignores, rules) names a
+    rule, built-in or from its rule packs: a ConfigError naming the file otherwise."""
+    where = config.source or "配置"
+    named: list[tuple[str, tuple[str, ...]]] = [
+        ("select", config.select), ("extend-select", config.extend_select), ("ignore", config.ignore),
+        ("rules", tuple(config.levels))]
+    named += [(f"per-file-ignores.{glob}", codes) for glob, codes in config.per_file_ignores.items()]
+    for key, codes in named:
+        bad = unknown_codes(codes, known)
+        if bad:
+            raise ConfigError(f"{where}: {key}: 没有这样的规则代码：{'、'.join(bad)}（gxlint rules 列出所有规则）")

@@ -11,9 +11,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from gxlint.api import FileResult, ruleset
+from gxlint.api import FileResult, all_rules, ruleset
 from gxlint.check.rule import Rule
-from gxlint.config import Config, config_for, find_config
+from gxlint.config import Config, check_codes, config_for, find_config, unknown_codes
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,17 @@ def discover(paths: tuple[str, ...], exclude: tuple[str, ...] = ()) -> list[str]
 
 
 def file_config(path: str, opts: CheckOptions) -> Config:
-    cfg = config_for(path, opts.config).with_cli(select=opts.select, ignore=opts.ignore, fail_on=opts.fail_on,
-                                                  lang=opts.lang)
+    """The configuration a file is checked with: its configuration file's (every rule code it names checked, and
+    those given on the command line), with the command line's selection."""
+    raw = config_for(path, opts.config)
+    known = {r.code for r in all_rules(raw)}  # built-in rules and this configuration's rule packs
+    check_codes(raw, known)
+    for flag, codes in (("--select", opts.select or ()), ("--ignore", opts.ignore or ()),
+                        ("--extend-select", opts.extend_select)):
+        bad = unknown_codes(codes, known)
+        if bad:
+            raise UsageError(f"{flag}: 没有这样的规则代码：{'、'.join(bad)}（gxlint rules 列出所有规则）")
+    cfg = raw.with_cli(select=opts.select, ignore=opts.ignore, fail_on=opts.fail_on, lang=opts.lang)
     if opts.extend_select:
         cfg = cfg.with_cli(extend_select=cfg.extend_select + opts.extend_select)
     return cfg

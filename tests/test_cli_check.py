@@ -96,6 +96,45 @@ def test_config_and_rule_file_errors_exit_2(tmp_path: Path) -> None:
     assert res.code == 2 and "GX950.yaml" in res.stderr
 
 
+
+@pytest.mark.parametrize(("flag", "code"), [("--select", "GX999"), ("--ignore", "GX60l"), ("--ignore", "GX6O1"),
+                                            ("--extend-select", "GXX")])
+def test_a_rule_code_that_names_no_rule_is_a_usage_error(tmp_path: Path, flag: str, code: str) -> None:
+    """A typo in a selection would select or silence nothing, silently (ruff refuses it too)."""
+    write_report(tmp_path / "a.txt")
+    res = cli(["check", "--no-cache", flag, code, "a.txt"])
+    assert res.code == 2, (res.stdout, res.stderr)
+    assert flag in res.stderr and code.upper() in res.stderr and "没有这样的规则代码" in res.stderr
+
+
+@pytest.mark.parametrize("text", ["ignore: [GX6O1]\n", "select: [GX3, GX1O]\n", "extend-select: [GX99]\n",
+                                  "rules: {GX3O1: warning}\n", "per-file-ignores: {'*.txt': [GX2, GXX]}\n"])
+def test_a_config_code_that_names_no_rule_is_a_config_error(tmp_path: Path, text: str) -> None:
+    write_report(tmp_path / "a.txt")
+    (tmp_path / ".gxlint.yaml").write_text(text, encoding="utf-8")
+    res = cli(["check", "--no-cache", "a.txt"])
+    assert res.code == 2, (res.stdout, res.stderr)
+    assert ".gxlint.yaml" in res.stderr and "没有这样的规则代码" in res.stderr
+    assert text.split(":")[0] in res.stderr  # the key that names it
+
+
+def test_prefixes_and_a_packs_own_codes_are_known(tmp_path: Path) -> None:
+    """A family prefix, any case, and a code a configured rule pack defines are rule codes."""
+    write_report(tmp_path / "a.txt")
+    assert cli(["check", "--no-cache", "--select", "GX3,gx601", "--ignore", "GX8", "a.txt"]).code == 0
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "GX950.yaml").write_text(
+        "code: GX950\nname: province-extra\nlevel: warning\nsummary: 附加要求\nmessage: 缺少\n"
+        "check: {kind: text, mode: absent, scope: 'part:六', patterns: ['建议|提案']}\n"
+        "examples: [{fire: true, base: blank-2024}]\n", encoding="utf-8")
+    (tmp_path / ".gxlint.yaml").write_text("rules_paths: [pack]\nrules: {GX950: info}\n", encoding="utf-8")
+    find_config.cache_clear()  # (one process, several runs: the lookup is memoised per folder)
+    res = cli(["check", "--no-cache", "--extend-select", "GX950", "a.txt"])
+    assert res.code == 0 and "GX950" in res.stdout, (res.stdout, res.stderr)
+    (tmp_path / ".gxlint.yaml").unlink()  # without the pack, GX950 is no rule
+    find_config.cache_clear()
+    assert cli(["check", "--no-cache", "--extend-select", "GX950", "a.txt"]).code == 2
+
 def test_never_a_traceback_from_the_real_entry_point(tmp_path: Path) -> None:
     write_report(tmp_path / "a.txt")
     (tmp_path / ".gxlint.yaml").write_text("unknown_key: 1\n", encoding="utf-8")
