@@ -135,6 +135,16 @@ def test_prefixes_and_a_packs_own_codes_are_known(tmp_path: Path) -> None:
     find_config.cache_clear()
     assert cli(["check", "--no-cache", "--extend-select", "GX950", "a.txt"]).code == 2
 
+
+def test_a_folder_with_nothing_to_check_says_so(tmp_path: Path) -> None:
+    """A folder holding no report file (a .doc, a .xlsx) is no error, but the summary says nothing was found
+    rather than "没有发现问题", which reads as a clean audit."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.doc").write_bytes(b"x")
+    res = cli(["check", "--no-cache", "in"])
+    assert res.code == 0
+    assert "没有找到要检查的文件" in res.stderr and "没有发现问题" not in res.stderr
+
 def test_never_a_traceback_from_the_real_entry_point(tmp_path: Path) -> None:
     write_report(tmp_path / "a.txt")
     (tmp_path / ".gxlint.yaml").write_text("unknown_key: 1\n", encoding="utf-8")
