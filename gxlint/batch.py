@@ -83,11 +83,20 @@ def supported(name: str) -> bool:
 
 class Discovered(list[str]):
     """The files to lint, sorted, each once; `refused` maps those found in a folder through a symlink that leaves it
-    to why they are not read (the run gives each a GX001 instead of reading it)."""
+    to why they are not read (the run gives each a GX001 instead of reading it); `skipped` counts, by suffix, the
+    documents met in a folder that gxlint cannot read (.doc, .wps, .ofd…), which the run's summary mentions."""
 
-    def __init__(self, files: Iterable[str] = (), refused: dict[str, str] | None = None) -> None:
+    def __init__(self, files: Iterable[str] = (), refused: dict[str, str] | None = None,
+                 skipped: dict[str, int] | None = None) -> None:
         super().__init__(files)
         self.refused: dict[str, str] = refused or {}
+        self.skipped: dict[str, int] = skipped or {}
+
+
+# documents an agency may have published its report as, which gxlint does not read: counted, so that a folder of
+# them is not taken for an audited one (a page's images and scripts are not counted)
+UNREAD_DOCUMENTS = frozenset({".doc", ".wps", ".wpt", ".dot", ".rtf", ".odt", ".ofd", ".xls", ".xlsx", ".et",
+                              ".pptx", ".ppt", ".caj", ".djvu"})
 
 
 OUTSIDE_FILE = "这是一个符号链接，指向所检查的文件夹之外，出于安全未读取（在命令行上直接指定该文件才会读取）"
@@ -104,9 +113,10 @@ def discover(paths: Sequence[str], exclude: Iterable[str] = ()) -> Discovered:
     files: list[str] = []
     named: set[str] = set()
     refused: dict[str, str] = {}
+    skipped: dict[str, int] = {}
     for raw in paths:
         if os.path.isdir(raw):
-            files.extend(_walk(raw, excluded, refused))
+            files.extend(_walk(raw, excluded, refused, skipped))
         elif os.path.lexists(raw):
             if not excluded(raw):
                 files.append(raw)
@@ -115,7 +125,7 @@ def discover(paths: Sequence[str], exclude: Iterable[str] = ()) -> Discovered:
             raise PathNotFound(raw)
     for path in named:  # named on the command line and also met in a folder: read
         refused.pop(path, None)
-    return Discovered(sorted(dict.fromkeys(files)), refused)
+    return Discovered(sorted(dict.fromkeys(files)), refused, skipped)
 
 
 def _inside(path: str, root: str) -> bool:
@@ -126,7 +136,8 @@ def _inside(path: str, root: str) -> bool:
         return False
 
 
-def _walk(root: str, excluded: Excluder, refused: dict[str, str]) -> Iterator[str]:
+def _walk(root: str, excluded: Excluder, refused: dict[str, str],
+          skipped: dict[str, int] | None = None) -> Iterator[str]:
     """Files under `root`, top-down, each folder once. scandir's entries say which names are links (no lstat per
     file); only a link costs a realpath."""
     seen: set[tuple[int, int]] = set()
@@ -172,6 +183,9 @@ def _walk(root: str, excluded: Excluder, refused: dict[str, str]) -> Iterator[st
                 if link and not _inside(os.path.realpath(full), real_root):
                     refused[full] = OUTSIDE_FILE
                 yield full
+            elif skipped is not None and (suffix := os.path.splitext(e.name)[1].lower()) in UNREAD_DOCUMENTS \
+                    and not excluded(full, root):
+                skipped[suffix] = skipped.get(suffix, 0) + 1
         todo.extend(reversed(dirs))  # depth first, in name order, as os.walk went
 
 

@@ -93,6 +93,11 @@ def run_check(opts: CheckOptions) -> RunResult:
     results, stats = lint_files(files, opts, getattr(files, "refused", None))
     effective = base.with_cli(fail_on=opts.fail_on, select=opts.select, ignore=opts.ignore)
     run = RunResult(results=results, rules=ruleset(effective), config=effective, stats=stats)
+    skipped = getattr(files, "skipped", {})
+    if skipped:
+        kinds = "、".join(f"{suffix} {n} 个" for suffix, n in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0])))
+        run.notes.append(f"另有 {sum(skipped.values())} 个文件未检查（{kinds}）：gxlint 只读 .txt .md .html .htm "
+                         f".docx .pdf，请另存为 docx 或 pdf 后再检查")
     if opts.baseline:
         apply_baseline(run, opts.baseline)
     return run

@@ -145,6 +145,27 @@ def test_a_folder_with_nothing_to_check_says_so(tmp_path: Path) -> None:
     assert res.code == 0
     assert "没有找到要检查的文件" in res.stderr and "没有发现问题" not in res.stderr
 
+
+def test_documents_gxlint_cannot_read_are_counted_not_passed_over(tmp_path: Path) -> None:
+    """A folder of submissions holds .doc and .wps files beside the reports: they are not read, and the run says
+    how many were left out and what to do, on stderr, in the JSON notes and in the HTML report — never silently
+    (a supervisor would take the folder for audited). A page's images are not counted, nor excluded files."""
+    import json
+
+    write_report(tmp_path / "in" / "r.txt")
+    for name in ("a.doc", "sub/b.doc", "c.wps", "img.png", "old/x.doc"):
+        (tmp_path / "in" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "in" / name).write_bytes(b"x")
+    note = "另有 3 个文件未检查（.doc 2 个、.wps 1 个）"
+    res = cli(["check", "--no-cache", "--exclude", "old", "in"])
+    assert res.code == 0 and note in res.stderr, res.stderr
+    doc = json.loads(cli(["check", "--no-cache", "--exclude", "old", "-f", "json", "in"]).stdout)
+    assert any(n.startswith(note) for n in doc["notes"])
+    cli(["check", "--no-cache", "--exclude", "old", "-f", "html", "-o", "r.html", "in"])
+    assert note in (tmp_path / "r.html").read_text(encoding="utf-8")
+    res = cli(["check", "--no-cache", "in/r.txt"])  # a file named on the command line: nothing to say
+    assert "未检查" not in res.stderr
+
 def test_never_a_traceback_from_the_real_entry_point(tmp_path: Path) -> None:
     write_report(tmp_path / "a.txt")
     (tmp_path / ".gxlint.yaml").write_text("unknown_key: 1\n", encoding="utf-8")
