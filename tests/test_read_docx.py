@@ -475,7 +475,7 @@ def test_hostile_list_numbering_makes_short_labels(tmp_path: Path, level: str, o
 
 
 def test_an_ordinary_docx_is_read_without_python_docx(tmp_path: Path) -> None:
-    """The fast path imports no docx.* module (~70 ms): not for the content types, the core properties or their
+    """The fast path imports no docx.* module (~30 ms): not for the content types, the core properties or their
     dates. Run in a fresh process (this one has python-docx loaded); it must run this process's gxlint."""
     import subprocess
     import sys
