@@ -721,8 +721,9 @@ def _ramps(lengths: Any) -> Any:
 
 
 def _estimates(table: Any, a: Any, b: Any, sizes: Any, threshold: float, chance: float = 0.0) -> tuple[Any, Any]:
-    """_estimate for the pairs (a[i], b[i]) of rows of `table`, and whether each is within the margin of
-    `threshold` — in slices of 8,192 pairs: a few megabytes of temporaries, not hundreds for a large batch."""
+    """_estimate for the pairs (a[i], b[i]) of rows of `table` (uint8, a multiple of 8 columns), and whether each is
+    within the margin of `threshold` — in slices of 8,192 pairs: a few megabytes of temporaries, not hundreds for a
+    large batch."""
     import numpy as np
 
     from gxlint.similarity import containment_margin
@@ -732,19 +733,34 @@ def _estimates(table: Any, a: Any, b: Any, sizes: Any, threshold: float, chance:
     for lo in range(0, len(a), 8192):
         sl = slice(lo, lo + 8192)
         sa, sb = sizes[a[sl]], sizes[b[sl]]
-        est[sl] = e = _estimate(table[a[sl]] == table[b[sl]], sa, sb, chance)
+        est[sl] = e = _estimate(_equal_counts(table[a[sl]] == table[b[sl]]), table.shape[1], sa, sb, chance)
         good[sl] = e >= threshold - containment_margin(threshold, sa, sb)
     return est, good
 
 
-def _estimate(equal: Any, size: Any, size_me: Any, chance: float = 0.0) -> Any:
-    """Estimated containment of each candidate (rows of `equal`: its signature values equal to mine): the share of
-    equal values estimates Jaccard similarity (less the share `chance` that unequal values agree by)."""
+def _equal_counts(equal: Any) -> Any:
+    """np.count_nonzero(equal, axis=1) for a bool array of a multiple of 8 columns (2,040 at most), in a
+    third of its time: each row's bytes (0 or 1) summed eight at a time as uint64 words — no byte of the sum
+    exceeds 255, so none carries into the next — then the eight bytes of the sum added up. count_nonzero along an
+    axis converts the bools to a sum of integers, which took most of the batch's estimates (~0.1 s in 0.19 for
+    915,000 candidate pairs of 10,000 reports)."""
+    import numpy as np
+
+    words = np.einsum("ij->i", equal.view(np.uint64))  # byte j of a word: the count of column j mod 8 (≤ 255)
+    low = np.uint64(0x00FF00FF00FF00FF)
+    pairs = (words & low) + ((words >> np.uint64(8)) & low)  # four 16-bit sums of two bytes each
+    return ((pairs * np.uint64(0x0001000100010001)) >> np.uint64(48)).astype(np.int64)  # their total, top 16 bits
+
+
+def _estimate(equal: Any, width: int, size: Any, size_me: Any, chance: float = 0.0) -> Any:
+    """Estimated containment of each candidate (`equal`: how many of the `width` values of its signature are equal
+    to mine): the share of equal values estimates Jaccard similarity (less the share `chance` that unequal values
+    agree by)."""
     import numpy as np
 
     from gxlint.similarity import containment_from_jaccard
 
-    jac = np.count_nonzero(equal, axis=1) / equal.shape[1]
+    jac = equal / width
     if chance:
         jac = np.maximum(0.0, (jac - chance) / (1 - chance))
     return containment_from_jaccard(jac, size, size_me)

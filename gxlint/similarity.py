@@ -8,7 +8,7 @@ numpy is imported on first use: a one-file run that never compares texts does no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import regex
 
@@ -51,11 +51,12 @@ def _np() -> Any:
         import numpy
 
         mod = _state["np"] = numpy
-        _state["positions"] = numpy.arange(NUM_PERM, dtype=numpy.int64)
+        _state["positions"] = numpy.arange(NUM_PERM, dtype=numpy.uint64)
         _state["bounds"] = numpy.arange(NUM_PERM, dtype=numpy.uint64) << numpy.uint64(_BIN_SHIFT)
-        noise = numpy.zeros(0x10000, dtype=bool)
-        noise[[ord(c) for c in NOISE_CHARS]] = True
-        _state["noise"] = noise
+        _state["mix"] = tuple(numpy.uint64(v) for v in (30, 0xBF58476D1CE4E5B9, 27, 0x94D049BB133111EB, 31))
+        keep = numpy.ones(0x10000, dtype=bool)
+        keep[[ord(c) for c in NOISE_CHARS]] = False
+        _state["keep"] = keep
     return mod
 
 
@@ -68,40 +69,61 @@ def prose(text: str) -> str:
 def prose_codes(text: str) -> np.ndarray:
     """The code points of prose(text), as uint32: the digits folded by the regex, the noise dropped by a lookup in
     a table of the Basic Multilingual Plane (every noise character is in it) — a third of the time of the second
-    regex substitution, which stops at every punctuation mark."""
+    regex substitution, which stops at every punctuation mark. The table says what to keep, and `take` looks it up
+    (one numpy call fewer than negating a noise table's answer, and take is faster than indexing). Folding the
+    digits by table lookups too was faster in a loop over reports but slower in a batch's worker, where each report
+    comes to it with cold caches and every extra numpy call shows."""
     np = _np()
     codes = np.frombuffer(_DIGITS.sub("0", text).encode("utf-32-le"), dtype=np.uint32)
-    return codes[~_state["noise"][np.minimum(codes, 0xFFFF)]]
+    return codes[_state["keep"].take(np.minimum(codes, 0xFFFF))]
 
 
 def _mix(np: Any, x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: spreads the polynomial hash over all 64 bits (uint64 arithmetic wraps)."""
-    with np.errstate(over="ignore"):
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
+    """splitmix64 finaliser, in place: spreads the polynomial hash over all 64 bits (uint64 arrays wrap, and integer
+    arrays raise no overflow error, so no np.errstate: entering one costs more than a step here)."""
+    s30, m1, s27, m2, s31 = _state["mix"]
+    t = x >> s30
+    x ^= t
+    x *= m1
+    np.right_shift(x, s27, out=t)
+    x ^= t
+    x *= m2
+    np.right_shift(x, s31, out=t)
+    x ^= t
+    return x
 
 
 def shingle_array(text: str, k: int = K, folded: bool = False) -> np.ndarray:
     """The shingle set of `text` as a sorted array of unique uint64 hashes (`folded`: text is already prose)."""
+    return sorted_unique(shingle_hashes(text, k, folded))
+
+
+def shingle_hashes(text: str, k: int = K, folded: bool = False) -> np.ndarray:
+    """The mixed hash of each window of k characters of the text's prose, in text order (a new array)."""
     np = _np()
     folded_codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) if folded else prose_codes(text)
     if len(folded_codes) < k:
         return np.empty(0, dtype=np.uint64)
-    return sorted_unique(_mix(np, _window_hashes(np, folded_codes.astype(np.uint64), k)))
+    return _mix(np, _window_hashes(np, folded_codes, k))
 
 
 def _window_hashes(np: Any, codes: np.ndarray, k: int) -> np.ndarray:
     """Σ codes[i+j]·BASE^(k-1-j) over j < k, for each window i (uint64 arithmetic wraps). For k a power of two by
     doubling — the hash of a window of 2w is that of its first w times BASE^w plus that of its last w — in log2(k)
     steps instead of k (the same numbers: it is the same polynomial)."""
+    if k == 1:
+        return codes.astype(np.uint64)
+    if k & (k - 1) == 0:
+        # uint32 codes are widened by the first product, not copied first; each sum is added in place
+        acc, w = np.multiply(codes[:-1], np.uint64(_BASE), dtype=np.uint64), 2
+        acc += codes[1:]
+        while w < k:
+            nxt = acc[:-w] * np.uint64(pow(_BASE, w, 1 << 64))
+            nxt += acc[w:]
+            acc, w = nxt, w * 2
+        return acc
+    codes = codes.astype(np.uint64)
     with np.errstate(over="ignore"):
-        if k & (k - 1) == 0:
-            acc, w = codes, 1
-            while w < k:
-                acc = acc[:-w] * np.uint64(pow(_BASE, w, 1 << 64)) + acc[w:]
-                w *= 2
-            return acc
         n = len(codes) - k + 1
         powers = np.array([pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)], dtype=np.uint64)
         acc = codes[0:n] * powers[0]
@@ -122,14 +144,40 @@ def sorted_unique(arr: np.ndarray) -> np.ndarray:
     return arr[keep]
 
 
-def without(arr: np.ndarray, common: np.ndarray) -> np.ndarray:
-    """The sorted unique `arr` minus the sorted unique `common` (np.setdiff1d without its sort)."""
+class Excluded(NamedTuple):
+    """A fixed set of hashes to leave out of shingle sets (the boiler-plate), with a table of which values of their
+    top 16 bits occur: most hashes of a text are ruled out by one lookup, not a binary search each."""
+
+    values: np.ndarray  # sorted unique uint64
+    top: np.ndarray  # bool, 2¹⁶: some value has these top 16 bits
+
+
+def excluded(values: np.ndarray) -> Excluded:
     np = _np()
-    if not len(arr) or not len(common):
+    top = np.zeros(1 << 16, dtype=bool)
+    top[(values >> np.uint64(48)).astype(np.intp)] = True
+    return Excluded(values, top)
+
+
+def unique_without(arr: np.ndarray, common: Excluded) -> np.ndarray:
+    """sorted_unique(arr) less the values of `common` (arr is sorted in place): the duplicates and the common values
+    dropped by one mask. The hashes whose top bits some common value has (~4 % of a report's) are looked up."""
+    np = _np()
+    arr.sort()
+    if not len(arr):
         return arr
-    pos = np.searchsorted(common, arr)
-    pos[pos == len(common)] = 0
-    return arr[common[pos] != arr]
+    keep = np.empty(len(arr), dtype=bool)
+    keep[0] = True
+    np.not_equal(arr[1:], arr[:-1], out=keep[1:])
+    values = common.values
+    if len(values):
+        maybe = np.flatnonzero(common.top.take(arr >> np.uint64(48)))
+        if len(maybe):
+            cand = arr[maybe]
+            pos = values.searchsorted(cand)
+            np.minimum(pos, len(values) - 1, out=pos)  # past the end: the last value, which is less
+            keep[maybe[values.take(pos) == cand]] = False
+    return arr[keep]
 
 
 def pack_shingles(arr: np.ndarray) -> bytes:
@@ -167,25 +215,26 @@ def signature_bytes(arr: np.ndarray) -> bytes:
     np = _np()
     if not len(arr):
         return np.full(NUM_PERM, EMPTY, dtype=SIG_DTYPE).tobytes()
-    return (_mins(arr) & np.uint64(EMPTY)).astype(SIG_DTYPE).tobytes()
+    return _mins(arr).astype(SIG_DTYPE).tobytes()  # the cast keeps the low 32 bits
 
 
 def _mins(arr: np.ndarray) -> np.ndarray:
     """One-permutation MinHash (Li, Owen & Zhang 2012): the hashes, already uniform over 64 bits, fall into NUM_PERM
-    bins by their top bits, and a bin's value is its smallest hash. The array is sorted, so a bin is a run of it and
-    its minimum the run's first element: NUM_PERM binary searches instead of NUM_PERM hash permutations (~10 µs a
-    report; 64 permutations took ~130 µs). An empty bin takes the value of the next non-empty bin to its right, circularly, shifted by its distance (densification by rotation, Shrivastava & Li
-    2014), so that two sets still agree on a position with probability equal to their Jaccard similarity."""
+    bins by their top bits, and a bin's value is its smallest hash. An empty bin takes the value of the next
+    non-empty bin to its right, circularly, shifted by its distance (densification by rotation, Shrivastava & Li
+    2014), so that two sets still agree on a position with probability equal to their Jaccard similarity.
+    The array is sorted, so the first hash at or above a bin's lower bound (a binary search) is its smallest — or,
+    for an empty bin, that of the next filled bin, and past the end (wrapping round) that of the first: every bin's
+    source in one search, its distance from the source's top bits (~10 µs a report; a search for the filled bins
+    took ~22)."""
     np = _np()
-    first = np.searchsorted(arr, _state["bounds"])
-    end = np.empty(NUM_PERM, dtype=np.int64)
-    end[:-1] = first[1:]
-    end[-1] = len(arr)
-    filled = np.flatnonzero(first < end)
-    positions = _state["positions"]
-    src = filled[np.searchsorted(filled, positions) % len(filled)]
-    with np.errstate(over="ignore"):
-        return arr[first[src]] + ((src - positions) % NUM_PERM).astype(np.uint64) * np.uint64(_ROTATE)
+    src = arr.take(arr.searchsorted(_state["bounds"]), mode="wrap")
+    shift = src >> np.uint64(_BIN_SHIFT)
+    shift -= _state["positions"]  # uint64: wraps, and 2⁶⁴ is a multiple of NUM_PERM
+    shift &= np.uint64(NUM_PERM - 1)
+    shift *= np.uint64(_ROTATE)
+    shift += src
+    return shift
 
 
 def estimate_jaccard(a: bytes, b: bytes) -> float:
@@ -201,7 +250,10 @@ def estimate_containment(a: bytes, b: bytes, size_a: int, size_b: int) -> float:
     |A∩B| = J·(|A| + |B|) / (1 + J)."""
     if not size_a or not size_b:
         return 0.0
-    return min(1.0, containment_from_jaccard(estimate_jaccard(a, b), size_a, size_b))
+    # containment_from_jaccard's formula on Python numbers: its np.minimum of two ints cost as much as the estimate
+    # (the same doubles: numpy's int and float arithmetic is the machine's, as Python's is)
+    j = estimate_jaccard(a, b)
+    return min(1.0, j * (size_a + size_b) / ((1 + j) * min(size_a, size_b)))
 
 
 def containment_from_jaccard(j: Any, size_a: Any, size_b: Any) -> Any:

@@ -169,3 +169,109 @@ def test_window_hashes_are_the_polynomial(codes: list[int], k: int) -> None:
     want = [sum(codes[i + j] * pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)) % (1 << 64)
             for i in range(len(codes) - k + 1)]
     assert got == want
+
+
+# -- the faster forms of the same numbers (each against the form it replaced) ---------------------------------------
+
+def splitmix(x: int) -> int:
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
+    return x ^ (x >> 31)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=0x10FFFF), min_size=0, max_size=60),
+       st.sampled_from([1, 2, 3, 4, 8, 16]))
+def test_shingle_hashes_from_uint32_codes_are_the_mixed_polynomial(codes: list[int], k: int) -> None:
+    """The window hashes of uint32 code points (widened by the first product, not copied to uint64 first), mixed
+    in place: splitmix64 of Σ code·BASE^(k-1-j) mod 2⁶⁴, and the codes left as they were."""
+    from gxlint.similarity import _BASE, _mix, _np, _window_hashes
+
+    arr = np.array(codes, dtype=np.uint32)
+    if len(codes) < k:
+        return
+    got = _mix(_np(), _window_hashes(_np(), arr, k)).tolist()
+    want = [splitmix(sum(codes[i + j] * pow(_BASE, k - 1 - j, 1 << 64) for j in range(k)) % (1 << 64))
+            for i in range(len(codes) - k + 1)]
+    assert got == want
+    assert arr.tolist() == codes
+
+
+# hashes that share their top 16 bits with the common ones (the table's maybes), above and below them, repeated
+_TOPS = st.sampled_from([0, 1, 0x8000, 0xFFFF])
+_HASH = st.builds(lambda top, low: (top << 48) | low, _TOPS, st.integers(min_value=0, max_value=(1 << 48) - 1)) \
+    | st.integers(min_value=0, max_value=MASK)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_HASH, max_size=80), st.lists(_HASH, max_size=30), st.data())
+def test_unique_without_is_unique_less_the_common(hashes: list[int], common: list[int], data: st.DataObject) -> None:
+    """unique_without against np.unique and np.setdiff1d, with some hashes equal to common ones."""
+    from gxlint.similarity import excluded, unique_without
+
+    if common:
+        hashes = hashes + data.draw(st.lists(st.sampled_from(common), max_size=10))
+    arr = np.array(hashes, dtype=np.uint64)
+    common_arr = np.unique(np.array(common, dtype=np.uint64))
+    want = np.setdiff1d(np.unique(arr), common_arr)
+    got = unique_without(arr.copy(), excluded(common_arr))
+    assert got.dtype == np.uint64
+    assert got.tolist() == want.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(min_size=1024, max_size=1024), st.binary(min_size=1024, max_size=1024), st.data(),
+       st.integers(min_value=0, max_value=5000), st.integers(min_value=0, max_value=5000))
+def test_estimate_containment_is_the_formula_on_jaccard(a: bytes, b: bytes, data: st.DataObject, size_a: int,
+                                                        size_b: int) -> None:
+    """estimate_containment's formula on Python numbers gives the very double containment_from_jaccard gives."""
+    from gxlint.similarity import containment_from_jaccard, estimate_containment
+
+    same = data.draw(st.lists(st.integers(min_value=0, max_value=255), max_size=256))  # values b shares with a
+    b = bytearray(b)
+    for i in same:
+        b[4 * i:4 * i + 4] = a[4 * i:4 * i + 4]
+    got = estimate_containment(a, bytes(b), size_a, size_b)
+    if not size_a or not size_b:
+        assert got == 0.0
+        return
+    assert got == min(1.0, containment_from_jaccard(estimate_jaccard(a, bytes(b)), size_a, size_b))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=40), st.integers(min_value=1, max_value=255), st.data())
+def test_equal_counts_are_count_nonzero(rows: int, words: int, data: st.DataObject) -> None:
+    """The batch's count of equal signature bytes per pair: np.count_nonzero along the rows, for rows of any
+    multiple of 8 up to 2,040 columns, all-equal rows included."""
+    from gxlint.batch import _equal_counts
+
+    seed = data.draw(st.integers(min_value=0, max_value=2**32 - 1))
+    rng = np.random.default_rng(seed)
+    equal = rng.random((rows, 8 * words)) < data.draw(st.sampled_from([0.0, 0.1, 0.5, 0.99, 1.0]))
+    if rows:
+        equal[0] = True
+    got = _equal_counts(equal)
+    assert got.tolist() == np.count_nonzero(equal, axis=1).tolist()
+
+
+def test_batch_estimates_are_as_before() -> None:
+    """_estimates with the equal bytes counted by words: the very estimates and verdicts of count_nonzero's."""
+    from gxlint.batch import _estimates
+    from gxlint.similarity import containment_from_jaccard, containment_margin
+
+    rng = np.random.default_rng(20261204)
+    n = 300
+    base = rng.integers(0, 256, size=(8, 256), dtype=np.uint8)
+    table = base[rng.integers(0, 8, size=n)]  # rows drawn from a few, then changed in places: many equal bytes
+    table = np.where(rng.random((n, 256)) < rng.random((n, 1)), rng.integers(0, 256, size=(n, 256)), table)
+    table = table.astype(np.uint8)
+    a = rng.integers(0, n, size=20000)
+    b = rng.integers(0, n, size=20000)
+    sizes = rng.integers(1, 3000, size=n).astype(np.float64)
+    est, good = _estimates(table, a, b, sizes, 0.8, chance=1 / 256)
+    jac = np.count_nonzero(table[a] == table[b], axis=1) / 256
+    jac = np.maximum(0.0, (jac - 1 / 256) / (1 - 1 / 256))
+    want = containment_from_jaccard(jac, sizes[a], sizes[b])
+    assert est.tobytes() == want.tobytes()
+    assert good.tolist() == (want >= 0.8 - containment_margin(0.8, sizes[a], sizes[b])).tolist()
+    assert good.any() and not good.all()
