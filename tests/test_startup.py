@@ -137,3 +137,27 @@ def test_boilerplate_compiles_no_layout_and_holds_every_label() -> None:
             texts.extend(r.prefix + r.label for r in t.rows)
     from_specs = np.unique(np.concatenate([shingle_array(t) for t in texts]))
     assert np.isin(from_specs, boilerplate()).all()  # every label's shingles are boiler-plate
+
+
+def test_table_labels_equal_the_compiled_specs_and_compile_nothing() -> None:
+    """Layout.labels gives the cross-report pass and the renderers a table's name and labels from the layout file's
+    data: the same texts as the compiled TableSpec's, without compiling its patterns (which the main process of a
+    batch used to do at the end of every run with a cross-report finding, ~45 ms)."""
+    code = ("from gxlint.recognise.layouts import layout\n"
+            "lay = layout('2021')\n"
+            "n = lay.labels('t3').rows['r3_7']\n"
+            "print('COMPILED', 'tables' in vars(lay), n)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "COMPILED False (七)总计" in proc.stdout, proc.stdout + proc.stderr
+
+    from gxlint.recognise.layouts import load_layouts
+
+    for lay in load_layouts():
+        assert set(lay._labels) == {t.id for t in lay.tables}
+        for spec in lay.tables:
+            labels = lay.labels(spec.id)
+            assert labels is not None
+            assert labels.name == spec.name and labels.single_row == spec.single_row
+            assert labels.columns == {c.id: c.label for c in spec.columns}
+            assert labels.rows == {r.id: r.prefix + r.label for r in spec.rows}
+        assert lay.labels("no-such-table") is None

@@ -40,17 +40,13 @@ class Context:
 
     def cell_ref(self, cell: Cell) -> CellRef:
         lay = self.layout
-        spec = lay.table(cell.table) if lay else None
+        spec = lay.labels(cell.table) if lay else None  # labels only: no pattern compiled (the cross-report pass)
         table_name = spec.name if spec else cell.table
         col_label = cell.col
         row_label = cell.row
         if spec:
-            for c in spec.columns:
-                if c.id == cell.col:
-                    col_label = c.label
-            for r in spec.rows:
-                if r.id == cell.row:
-                    row_label = (r.prefix + r.label) if r.prefix else r.label
+            col_label = spec.columns.get(cell.col, col_label)
+            row_label = spec.rows.get(cell.row, row_label)
         if cell.row.startswith("extra:"):
             row_label = cell.row[6:]
         if spec is not None and spec.single_row:
@@ -96,8 +92,8 @@ class Context:
         labels = self.cache.get(key)
         if labels is None:
             lay = self.layout
-            spec = lay.table(table_id) if lay else None
-            labels = self.cache[key] = {c.id: c.label for c in spec.columns} if spec else {}
+            spec = lay.labels(table_id) if lay else None
+            labels = self.cache[key] = dict(spec.columns) if spec else {}
         return labels
 
 

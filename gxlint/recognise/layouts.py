@@ -92,6 +92,17 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class TableLabels:
+    """A layout table's labels (Layout.labels): the same texts as its TableSpec's name, column labels and
+    prefix + label of each row."""
+
+    name: str
+    single_row: bool
+    columns: dict[str, str]  # column id → label
+    rows: dict[str, str]  # row id → printed numbering + label
+
+
+@dataclass(frozen=True)
 class Layout:
     id: str
     name: str
@@ -111,6 +122,20 @@ class Layout:
             if t.id == table_id:
                 return t
         return None
+
+    @functools.cached_property
+    def _labels(self) -> dict[str, TableLabels]:
+        return {str(t["id"]): TableLabels(
+            name=t["name"], single_row="single_row" in t,
+            columns={c["id"]: c["label"] for c in t["columns"]},
+            rows={r["id"]: r.get("prefix", "") + r["label"] for r in t.get("rows", [])},
+        ) for t in self.table_data}
+
+    def labels(self, table_id: str) -> TableLabels | None:
+        """What a person reads of a table — its name, its columns' and rows' labels — from the layout file's data,
+        without compiling the label patterns (`tables`, ~25 ms a layout): naming the cells of a finding made
+        outside recognition (the cross-report pass, the renderers) needs no pattern."""
+        return self._labels.get(table_id)
 
     def applies_to(self, year: int) -> bool:
         return (self.year_from is None or year >= self.year_from) and (self.year_to is None or year <= self.year_to)

@@ -129,8 +129,8 @@ def column_labels(report: Report, table_id: str) -> dict[str, str]:
     from gxlint.recognise.layouts import layout
 
     lay = layout(report.layout) if report.layout in ("2019", "2021") else None
-    spec = lay.table(table_id) if lay else None
-    return {c.id: c.label for c in spec.columns} if spec else {}
+    spec = lay.labels(table_id) if lay else None
+    return dict(spec.columns) if spec else {}
 
 
 def _source(f: Finding, lines: tuple[str, ...] | None) -> dict[str, Any] | None:
