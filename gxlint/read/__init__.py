@@ -81,11 +81,14 @@ def read_file_bytes(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) ->
         total = 0
         want = st.st_size + 1
         while total <= max_bytes:
-            chunk = os.read(fd, min(want, max_bytes + 1 - total))
+            ask = min(want, max_bytes + 1 - total)
+            chunk = os.read(fd, ask)
             if not chunk:
                 break
             parts.append(chunk)
             total += len(chunk)
+            if total == st.st_size and len(chunk) < ask:
+                break  # all fstat said, and a read that stopped short there: the end (one read fewer per file)
             want = 1 << 16
     except OSError as exc:
         raise ReadError(f"无法读取文件：{exc.strerror or exc}") from exc
