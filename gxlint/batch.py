@@ -136,8 +136,7 @@ def _inside(path: str, root: str) -> bool:
         return False
 
 
-def _walk(root: str, excluded: Excluder, refused: dict[str, str],
-          skipped: dict[str, int] | None = None) -> Iterator[str]:
+def _walk(root: str, excluded: Excluder, refused: dict[str, str], skipped: dict[str, int]) -> Iterator[str]:
     """Files under `root`, top-down, each folder once. scandir's entries say which names are links (no lstat per
     file); only a link costs a realpath."""
     seen: set[tuple[int, int]] = set()
@@ -183,8 +182,7 @@ def _walk(root: str, excluded: Excluder, refused: dict[str, str],
                 if link and not _inside(os.path.realpath(full), real_root):
                     refused[full] = OUTSIDE_FILE
                 yield full
-            elif skipped is not None and (suffix := os.path.splitext(e.name)[1].lower()) in UNREAD_DOCUMENTS \
-                    and not excluded(full, root):
+            elif (suffix := os.path.splitext(e.name)[1].lower()) in UNREAD_DOCUMENTS and not excluded(full, root):
                 skipped[suffix] = skipped.get(suffix, 0) + 1
         todo.extend(reversed(dirs))  # depth first, in name order, as os.walk went
 

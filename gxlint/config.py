@@ -198,6 +198,10 @@ def unknown_codes(codes: tuple[str, ...] | list[str], known: set[str] | frozense
     return [c for c in codes if not any(k.startswith(c) for k in known)]
 
 
+def no_such_codes(bad: list[str]) -> str:
+    return f"没有这样的规则代码：{'、'.join(bad)}（gxlint rules 列出所有规则）"
+
+
 def check_codes(config: Config, known: set[str] | frozenset[str]) -> None:
     """Every rule code a configuration file names (select, extend-select, ignore, per-file-ignores, rules) names a
     rule, built-in or from its rule packs: a ConfigError naming the file otherwise."""
@@ -209,4 +213,4 @@ def check_codes(config: Config, known: set[str] | frozenset[str]) -> None:
     for key, codes in named:
         bad = unknown_codes(codes, known)
         if bad:
-            raise ConfigError(f"{where}: {key}: 没有这样的规则代码：{'、'.join(bad)}（gxlint rules 列出所有规则）")
+            raise ConfigError(f"{where}: {key}: {no_such_codes(bad)}")

@@ -13,7 +13,7 @@ from typing import Any
 
 from gxlint.api import FileResult, all_rules, ruleset
 from gxlint.check.rule import Rule
-from gxlint.config import Config, check_codes, config_for, find_config, unknown_codes
+from gxlint.config import Config, check_codes, config_for, find_config, no_such_codes, unknown_codes
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def file_config(path: str, opts: CheckOptions) -> Config:
                         ("--extend-select", opts.extend_select)):
         bad = unknown_codes(codes, known)
         if bad:
-            raise UsageError(f"{flag}: 没有这样的规则代码：{'、'.join(bad)}（gxlint rules 列出所有规则）")
+            raise UsageError(f"{flag}: {no_such_codes(bad)}")
     cfg = raw.with_cli(select=opts.select, ignore=opts.ignore, fail_on=opts.fail_on, lang=opts.lang)
     if opts.extend_select:
         cfg = cfg.with_cli(extend_select=cfg.extend_select + opts.extend_select)
@@ -96,8 +96,10 @@ def run_check(opts: CheckOptions) -> RunResult:
     skipped = getattr(files, "skipped", {})
     if skipped:
         kinds = "、".join(f"{suffix} {n} 个" for suffix, n in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0])))
-        run.notes.append(f"另有 {sum(skipped.values())} 个文件未检查（{kinds}）：gxlint 只读 .txt .md .html .htm "
-                         f".docx .pdf，请另存为 docx 或 pdf 后再检查")
+        from gxlint.read import SUPPORTED
+
+        run.notes.append(f"另有 {sum(skipped.values())} 个文件未检查（{kinds}）：gxlint 只读 {' '.join(SUPPORTED)}，"
+                         "请另存为 docx 或 pdf 后再检查")
     if opts.baseline:
         apply_baseline(run, opts.baseline)
     return run

@@ -97,9 +97,11 @@ class TableLabels:
     prefix + label of each row."""
 
     name: str
+    caption: str | None
+    note: str | None
     single_row: bool
-    columns: dict[str, str]  # column id → label
-    rows: dict[str, str]  # row id → printed numbering + label
+    columns: dict[str, str]  # column id → label, in column order
+    rows: dict[str, str]  # row id → printed numbering + label, in row order
 
 
 @dataclass(frozen=True)
@@ -124,18 +126,19 @@ class Layout:
         return None
 
     @functools.cached_property
-    def _labels(self) -> dict[str, TableLabels]:
+    def table_labels(self) -> dict[str, TableLabels]:
+        """What a person reads of each table — its name, caption, note, its columns' and rows' labels — from the
+        layout file's data, without compiling the label patterns (`tables`, ~25 ms a layout): naming the cells of
+        a finding made outside recognition (the cross-report pass, the renderers) and the cross-report
+        boiler-plate need no pattern."""
         return {str(t["id"]): TableLabels(
-            name=t["name"], single_row="single_row" in t,
+            name=t["name"], caption=t.get("caption"), note=t.get("note"), single_row="single_row" in t,
             columns={c["id"]: c["label"] for c in t["columns"]},
             rows={r["id"]: r.get("prefix", "") + r["label"] for r in t.get("rows", [])},
         ) for t in self.table_data}
 
     def labels(self, table_id: str) -> TableLabels | None:
-        """What a person reads of a table — its name, its columns' and rows' labels — from the layout file's data,
-        without compiling the label patterns (`tables`, ~25 ms a layout): naming the cells of a finding made
-        outside recognition (the cross-report pass, the renderers) needs no pattern."""
-        return self._labels.get(table_id)
+        return self.table_labels.get(table_id)
 
     def applies_to(self, year: int) -> bool:
         return (self.year_from is None or year >= self.year_from) and (self.year_to is None or year <= self.year_to)

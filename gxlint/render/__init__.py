@@ -230,4 +230,6 @@ def render_run(run: RunResult, fmt: str = "text", user_template: str | None = No
         context = context_for(run, color=color, cwd=cwd, reports=needs_reports(fmt, user_template),
                               sources=needs_sources(fmt, user_template), brief=not user_template and fmt in BRIEF)
         out = render(FORMATS.get(fmt, ""), context, user_template)
-        return out, render("summary.j2", {**context, "color": color_summary})
+        from gxlint.read import SUPPORTED
+
+        return out, render("summary.j2", {**context, "color": color_summary, "supported": " ".join(SUPPORTED)})

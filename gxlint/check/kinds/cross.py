@@ -260,14 +260,13 @@ def boilerplate() -> Any:
     strings(load_parts())
     for lay in load_layouts():
         texts.extend(lay.fingerprints)
-        # the tables as the layout file gives them, not `lay.tables`: compiling a layout's label patterns (~25 ms)
-        # is left to the reports that have that layout
-        for t in lay.table_data:
-            texts.extend(x for x in (t["name"], t.get("caption"), t.get("note")) if x)
-            rows = t.get("rows", [])
-            texts.append("".join(c["label"] for c in t["columns"]))
-            texts.append("".join(r.get("prefix", "") + r["label"] for r in rows))
-            texts.extend(r.get("prefix", "") + r["label"] for r in rows)
+        # the tables' labels, not `lay.tables`: compiling a layout's label patterns (~25 ms) is left to the reports
+        # that have that layout
+        for t in lay.table_labels.values():
+            texts.extend(x for x in (t.name, t.caption, t.note) if x)
+            texts.append("".join(t.columns.values()))
+            texts.append("".join(t.rows.values()))
+            texts.extend(t.rows.values())
     arrays = [shingle_array(t) for t in texts]
     # sorted_unique, not np.unique: that one imports numpy.ma (~8 ms of a batch's serial start)
     return sorted_unique(np.concatenate(arrays)) if arrays else np.empty(0, dtype=np.uint64)
